@@ -1,0 +1,77 @@
+"""The Camden harmful sexual behaviour protocol's decision aid.
+
+Classifies a child's sexual behaviour (traffic light colour, category, threshold) and
+lists what must happen next, by whom and by when, each step citing its section. All
+rules and wording come from ``data/``; this package only applies them. Standard
+library only, so the same code runs in the browser under Pyodide.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Mapping
+
+from . import rules as _rules
+from .assessment import AssessedBehaviour, Assessment, Consent, Contact, Reason, Step
+from .loader import DataError, default_data_dir, load
+from .model import Band, Behaviour, Indicator, Protocol
+from .situation import InvalidSituation, Situation, check
+
+__all__ = [
+    "AssessedBehaviour", "Assessment", "Band", "Behaviour", "Consent", "Contact", "DataError", "Indicator",
+    "InvalidSituation", "Protocol", "Reason", "Situation", "Step", "assess", "bands", "bands_for_age",
+    "catalogue", "indicators", "load", "protocol", "relevant_questions",
+]
+
+
+@lru_cache(maxsize=1)
+def protocol() -> Protocol:
+    """The protocol in force, read once from the project's data."""
+    return load(default_data_dir())
+
+
+def catalogue() -> list[Behaviour]:
+    """Every behaviour of the traffic light tool, in published order."""
+    return list(protocol().behaviours)
+
+
+def bands() -> list[Band]:
+    return list(protocol().bands)
+
+
+def indicators() -> list[Indicator]:
+    """The indicators of harm of section 4."""
+    return list(protocol().indicators)
+
+
+def bands_for_age(age: int) -> list[str]:
+    """The band ids that apply at a whole age: both bands at a boundary (the bands overlap)."""
+    s = check(Situation(age=age, indicators=(protocol().indicators[0].id,)), protocol())
+    return list(_rules.bands_for_age(protocol(), s.age))
+
+
+def assess(situation: Situation | Mapping[str, Any], data: Protocol | None = None) -> Assessment:
+    """Assess one situation; raises InvalidSituation with a plain message on bad input."""
+    return _rules.assess(data or protocol(), Situation.from_value(situation))
+
+
+def relevant_questions(situation: Situation | Mapping[str, Any], data: Protocol | None = None) -> dict[str, list[str]]:
+    """Which yes/no questions and indicators would change this result if answered the other way.
+
+    Lets the checker ask only what matters, without knowing any rule itself.
+    """
+    p = data or protocol()
+    s = check(Situation.from_value(situation), p)
+    base = _rules.assess(p, s).to_dict()
+    fields = s.__dict__
+    questions = [q.id for q in p.questions
+                 if _rules.assess(p, Situation(**{**fields, q.id: not fields[q.id]})).to_dict() != base]
+    changing = []
+    for i in p.indicators:
+        toggled = tuple(x for x in s.indicators if x != i.id) if i.id in s.indicators else s.indicators + (i.id,)
+        try:
+            if _rules.assess(p, Situation(**{**fields, "indicators": toggled})).to_dict() != base:
+                changing.append(i.id)
+        except InvalidSituation:  # removing the only answer given
+            changing.append(i.id)
+    return {"questions": questions, "indicators": changing}
