@@ -1,0 +1,71 @@
+"""The "What happens next" page: each threshold with the steps the aid gives for it.
+
+Built from the same rules and steps the decision aid applies, so the page and the
+checker cannot disagree. Conditions are described with the data's own wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from decision_aid import Protocol
+from decision_aid.model import Condition, StepRule
+
+from .render import render
+from .sections import cite
+
+
+@dataclass(frozen=True)
+class StepView:
+    who: str
+    action: str
+    within: str | None
+    only_if: list[str]
+    cites: str
+
+
+def describe(p: Protocol, c: Condition) -> list[str]:
+    """A condition in plain words, using the labels and questions in data."""
+    words = []
+    if c.colour is not None:
+        words.append(f"a {p.colour(c.colour).label} behaviour was seen")
+    if c.any_indicator:
+        words.append("an indicator of harm (section 4) applies")
+    if c.indicator:
+        words.append("; or ".join(i.text for i in p.indicators if i.id in c.indicator))
+    if c.behaviour_flag is not None:
+        words.append(next(f.label for f in p.flags if f.id == c.behaviour_flag).lower())
+    for name, wanted in c.situation:
+        question = next(q.question for q in p.questions if q.id == name)
+        words.append(f"{question} {'Yes' if wanted else 'No'}")
+    if c.setting:
+        words.append("you work in " + " or ".join(s.label.lower() for s in p.settings if s.id in c.setting))
+    if c.min_age is not None:
+        words.append(f"the child is {c.min_age} or older")
+    if c.max_age is not None:
+        words.append(f"the child is {c.max_age} or younger")
+    return words
+
+
+def _view(p: Protocol, step: StepRule) -> StepView:
+    action = step.action
+    if step.brook_response:
+        action = "Respond as the traffic light tool advises for the colour seen: " + "; ".join(
+            f"{c.label}: {c.response}" for c in p.colours)
+    return StepView(
+        who=step.who, action=action,
+        within=p.timescale(step.timescale).within if step.timescale else None,
+        only_if=describe(p, Condition(**{**step.when.__dict__, "threshold": None})),
+        cites=", ".join(cite(p, s) for s in step.sections),
+    )
+
+
+def what_happens_next(p: Protocol) -> str:
+    thresholds = []
+    for t in p.thresholds:
+        steps = [_view(p, s) for s in p.steps if s.when.threshold is not None and t.id in s.when.threshold]
+        rules = [(describe(p, r.when), ", ".join(cite(p, x) for x in r.sections))
+                 for r in p.rules if r.threshold == t.id]
+        thresholds.append((t, rules, steps, ", ".join(cite(p, x) for x in t.sections)))
+    any_threshold = [_view(p, s) for s in p.steps if s.when.threshold is None]
+    return render("what_happens_next.md", thresholds=thresholds, any_threshold=any_threshold)

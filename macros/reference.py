@@ -1,0 +1,78 @@
+"""Lists and tables of the protocol's reference data: the text that pages share with the aid."""
+
+from __future__ import annotations
+
+from decision_aid import Protocol
+
+from .render import render
+from .sections import cite
+
+
+def _bullets(items, indent: str = "") -> str:
+    return "\n".join(f"{indent}- {item}" for item in items) + "\n"
+
+
+def indicators_list(p: Protocol) -> str:
+    """Section 4's six indicators of harm, in the protocol's words."""
+    return _bullets(i.text for i in p.indicators)
+
+
+def categories_list(p: Protocol) -> str:
+    """Section 4's range of harmful sexual behaviours (the categories the protocol publishes)."""
+    return _bullets(c.definition for c in p.categories if c.published_in_protocol)
+
+
+def thresholds_list(p: Protocol) -> str:
+    """Section 7's thresholds, as published (the 'none' threshold is the aid's own, not the protocol's)."""
+    return _bullets(t.description for t in p.thresholds if "7" in t.sections)
+
+
+def referral_must_include(p: Protocol) -> str:
+    """Section 6.1's list item: the five things a referral must include, as a nested list."""
+    return f"- {p.referral.introduction}\n\n" + _bullets(p.referral.must_include, indent="    ")
+
+
+def consent_list(p: Protocol) -> str:
+    return _bullets(c.text for c in p.consent)
+
+
+def consent_always(p: Protocol) -> str:
+    return p.consent_always.text + "\n"
+
+
+def contact(p: Protocol, service_id: str, field: str) -> str:
+    """A telephone number or e-mail address from data, as a link people can follow."""
+    value = getattr(p.service(service_id), field)
+    if value is None or field not in ("telephone", "email"):
+        raise ValueError(f"data/contacts.toml: service '{service_id}' has no {field}")
+    target = "tel:" + value.replace(" ", "") if field == "telephone" else "mailto:" + value
+    return f"[{value}]({target})"
+
+
+def link(p: Protocol, link_id: str) -> str:
+    """A web address the protocol gives, shown as the address itself (the board's words)."""
+    found = [x for x in p.links if x.id == link_id]
+    if not found:
+        raise ValueError(f"there is no link '{link_id}' in data/contacts.toml")
+    return f"[{found[0].url}]({found[0].url})"
+
+
+def cites(p: Protocol, refs) -> str:
+    return ", ".join(cite(p, r) for r in refs)
+
+
+def timescales_table(p: Protocol) -> str:
+    return render("timescales.md", timescales=p.timescales, cites=lambda refs: cites(p, refs))
+
+
+def contacts_directory(p: Protocol) -> str:
+    return render("contacts.md", services=p.services, links=p.links, cites=lambda refs: cites(p, refs))
+
+
+def glossary_table(p: Protocol) -> str:
+    return render("glossary.md", terms=sorted(p.glossary, key=lambda t: t.term.lower()))
+
+
+def abbreviations(p: Protocol) -> str:
+    """pymdown/Markdown abbreviation definitions, appended to every page for tooltips."""
+    return "\n" + "".join(f"*[{t.term}]: {t.expansion}\n" for t in p.glossary)
