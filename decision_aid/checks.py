@@ -39,6 +39,16 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two "#rrggbb" colours."""
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def check_sections(p: m.Protocol, where: Where, problems: list[str], refs: Iterable[tuple[str, str, str, str]]) -> None:
     """``refs``: (file, kind, id, section) for every section an entry cites."""
     by_number: dict[str, list[m.Section]] = {}
@@ -104,6 +114,9 @@ def cross_check(p: m.Protocol, where: dict[str, Where], problems: list[str]) -> 
         for field in ("background", "text"):
             if not re.fullmatch(r"#[0-9a-fA-F]{6}", getattr(c, field)):
                 problems.append(f"{tl('colour', 'id', c.id)}: {field} '{getattr(c, field)}' should be a colour like \"#0b4a1a\".")
+        if all(re.fullmatch(r"#[0-9a-fA-F]{6}", x) for x in (c.background, c.text)) and contrast(c.text, c.background) < 4.5:
+            problems.append(f"{tl('colour', 'id', c.id)}: text {c.text} on background {c.background} has a contrast of "
+                            f"{contrast(c.text, c.background):.1f}:1; it must be at least 4.5:1 (WCAG AA). Darken the text colour.")
     for b in p.bands:
         if not 0 <= b.min_age <= b.max_age <= 17:
             problems.append(f"{tl('band', 'id', b.id)}: ages {b.min_age} to {b.max_age} must run upwards within 0 to 17 "
