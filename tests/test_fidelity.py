@@ -498,6 +498,26 @@ def test_every_behaviour_is_in_its_band_table_with_its_colour(appendix_html):
                           + "\n".join(problems))
 
 
+_RAW_MARKUP = {
+    "a Markdown list marker": re.compile(r"(?:^|\s)[-*+] (?=\w)"),
+    "Jinja or macro braces": re.compile(r"\{\{|\}\}|\{%|%\}"),
+    "Markdown emphasis": re.compile(r"\*\*|(?<!\w)__|__(?!\w)"),
+    "a Markdown link": re.compile(r"\]\("),
+    "an admonition marker": re.compile(r"!!!"),
+    "a heading attribute": re.compile(r"\{#"),
+}
+
+
+def test_no_page_shows_raw_markup(page_texts):
+    """Words are not enough: a list or link that failed to render shows its Markdown to readers."""
+    problems = []
+    for page, text in sorted(page_texts.items()):
+        for what, pattern in _RAW_MARKUP.items():
+            for m in pattern.finditer(text):
+                problems.append(f"- docs/{page}: {what} in {text[max(0, m.start() - 50):m.end() + 30]!r}")
+    assert not problems, "Pages that show unrendered Markdown or Jinja:\n" + "\n".join(problems)
+
+
 # ---------------------------------------------------------------------------------------
 # Tests: the checks can fail
 # ---------------------------------------------------------------------------------------
@@ -534,3 +554,35 @@ def test_lost_or_misplaced_behaviours_are_reported(appendix_html):
     broken = broken.replace(row.group(0), row.group(0).replace(p.colours[-1].label, p.colours[0].label))
     problems = "\n".join(behaviour_problems(broken, behaviours, p.bands, p.colours))
     assert first.id in problems and second.id in problems and red.id in problems
+
+
+def test_a_broken_copy_of_the_site_fails(request, tmp_path):
+    """End to end: reword, drop and recolour in a copy of the project, build it, and check."""
+    try:
+        project = Path(request.getfixturevalue("project_copy"))
+    except pytest.FixtureLookupError:
+        pytest.skip("needs the project_copy fixture (tests/conftest.py)")
+    camhs = project / "docs" / "other-services" / "camhs.md"
+    camhs.write_text(camhs.read_text(encoding="utf-8").replace("The are no strict", "There are no strict"),
+                     encoding="utf-8")
+    harm = project / "data" / "harm.toml"
+    harm.write_text(harm.read_text(encoding="utf-8").replace(" Such acts are likely to constitute a criminal offence.",
+                                                             ""), encoding="utf-8")
+    template = project / "macros" / "templates" / "traffic_light_tables.html"
+    template.write_text(template.read_text(encoding="utf-8").replace('id="{{ b.id }}"', 'id="b-{{ b.id }}"'),
+                        encoding="utf-8")
+    out = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+                            cwd=project, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    sections = load_sections()
+    texts = {s.page: visible_text(page_html_path(out, s.page).read_text(encoding="utf-8")) for s in sections}
+    protocol = read_protocol(FIXTURE.read_text(encoding="utf-8"), sections)
+    problems = "\n".join(missing_sentences(sentences(protocol), texts))
+    assert "The are no strict referral criteria" in problems
+    assert "Such acts are likely to constitute a criminal offence." in problems
+    appendix = next(s.page for s in sections if s.number.startswith("Appendix"))
+    p = decision_aid.protocol()
+    behaviours = behaviour_problems(page_html_path(out, appendix).read_text(encoding="utf-8"),
+                                    decision_aid.catalogue(), p.bands, p.colours)
+    assert len(behaviours) == len(decision_aid.catalogue())
