@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import model as m
 from .assessment import AssessedBehaviour, Assessment, Consent, Contact, Reason, Step
@@ -21,6 +22,7 @@ def bands_for_age(protocol: m.Protocol, age: int) -> tuple[str, ...]:
     return tuple(b.id for b in protocol.bands if b.covers(age))
 
 
+@lru_cache(maxsize=None)
 def _same_behaviour(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
