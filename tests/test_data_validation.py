@@ -144,18 +144,35 @@ def test_a_later_version_of_the_tool_can_be_adopted_by_editing_data_alone(data):
 
 # -- the site build refuses bad data and leaves the published site alone ---------------
 
-def test_bad_data_stops_the_build_and_leaves_the_old_site(project_copy):
+BAD_EDITS = {
+    "syntax error": ("traffic_light.toml", 'id = "9-13-sexual-harassment"', 'id = "9-13-sexual-harassment',
+                     "data/traffic_light.toml: the file cannot be read"),
+    "unknown colour": ("traffic_light.toml", 'id = "13-17-sexual-harassment"\nband = "13-17"\ncolour = "red"',
+                       'id = "13-17-sexual-harassment"\nband = "13-17"\ncolour = "rad"',
+                       "behaviour '13-17-sexual-harassment' (line"),
+    "duplicate id": ("traffic_light.toml", 'id = "9-13-need-privacy"', 'id = "9-13-solitary-masturbation"',
+                     "the id '9-13-solitary-masturbation' is used twice"),
+    "missing field": ("steps.toml", 'who = "First Stop Early Help team manager"\n', "",
+                      "step 'early-help-service' (line"),
+    "dangling section reference": ("steps.toml", 'sections = ["8.4"]', 'sections = ["8.6"]',
+                                   "cites section '8.6', which does not exist"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_EDITS)
+def test_bad_data_stops_the_build_and_leaves_the_old_site(project_copy, kind):
+    file, old, new, message = BAD_EDITS[kind]
     site = project_copy / "site"
     site.mkdir()
     (site / "index.html").write_text("the last good site", encoding="utf-8")
-    edit(project_copy / "data", "traffic_light.toml", 'id = "13-17-sexual-harassment"\nband = "13-17"\ncolour = "red"',
-         'id = "13-17-sexual-harassment"\nband = "13-17"\ncolour = "rad"')
+    edit(project_copy / "data", file, old, new)
     result = run_mkdocs_build(project_copy, site)
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "behaviour '13-17-sexual-harassment'" in output and "colour 'rad' is not one of green, amber, red" in output
+    assert message in output and "Nothing was published" in output
     assert "Traceback" not in output
     assert (site / "index.html").read_text(encoding="utf-8") == "the last good site"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
     assert not (project_copy / "site.building").exists()
 
 
