@@ -23,7 +23,7 @@ PAGE = "referral/social-care-responses/index.html"
 
 def build(site: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=ROOT, check=True, capture_output=True,
                    env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     return time.perf_counter() - start
 

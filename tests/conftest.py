@@ -17,7 +17,7 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 def run_mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
     """``mkdocs build --strict`` of ``project`` into ``site_dir``, as a board member would run it."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([*MKDOCS, "build", "--strict", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)],
+    return subprocess.run([*MKDOCS, "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)],
                           cwd=project, env=env, capture_output=True, text=True, timeout=600)
 
 

@@ -185,3 +185,12 @@ def test_a_renumbered_heading_stops_the_build(project_copy):
     assert "there is no section '8.6'" in output
     assert "the heading of section 8.3 'Child protection response' is missing" in output
     assert not (project_copy / "site").exists()
+
+
+def test_a_broken_link_in_a_page_fails_the_strict_build(project_copy):
+    page = project_copy / "docs" / "timescales.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee [the missing page](no-such-page.md).\n", encoding="utf-8")
+    result = run_mkdocs_build(project_copy, project_copy / "site")
+    assert result.returncode != 0
+    assert "no-such-page.md" in result.stdout + result.stderr
+    assert not (project_copy / "site").exists()

@@ -383,7 +383,7 @@ def site(request, tmp_path_factory) -> Path:
         return Path(request.getfixturevalue("built_site"))
     except pytest.FixtureLookupError:
         out = tmp_path_factory.mktemp("fidelity") / "site"
-        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
                                 cwd=ROOT, capture_output=True, text=True, timeout=600)
         if result.returncode != 0:
             pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
@@ -572,7 +572,7 @@ def test_a_broken_copy_of_the_site_fails(request, tmp_path):
     template.write_text(template.read_text(encoding="utf-8").replace('id="{{ b.id }}"', 'id="b-{{ b.id }}"'),
                         encoding="utf-8")
     out = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
                             cwd=project, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     sections = load_sections()
