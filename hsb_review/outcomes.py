@@ -1,0 +1,180 @@
+"""The decision aid's answer for every behaviour, at every age, in every variation, under two versions.
+
+A *case* is one behaviour at one whole age, either on its own or with one more thing
+known about the situation: one yes/no question answered yes (the eight flags), one
+indicator of harm, or a setting other than the default. Each case is assessed under
+both versions with ``decision_aid.assess(..., data=protocol)`` and the results compared:
+colour, category, threshold, and the steps (id and timescale) in order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import decision_aid
+from decision_aid.model import SITUATION_FLAGS, Protocol
+
+FLAG_WORDS = {
+    "another_child_harmed": "another child harmed",
+    "child_may_be_abused": "evidence the child may be abused",
+    "siblings_at_risk": "younger siblings at risk",
+    "known_to_cssw": "the child already open to CSSW",
+    "looked_after": "the child looked after",
+    "lives_in_other_authority": "the child living in another authority",
+    "police_involved": "the police involved",
+    "exploitation_or_gangs": "signs of exploitation or gangs",
+}
+KIND_WORDS = {
+    "flag": "with any one yes/no question answered yes",
+    "indicator": "with any one indicator of harm",
+    "setting": "in any setting",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Variation:
+    kind: str    # "alone", "flag", "indicator", "setting"
+    id: str = ""
+
+    @property
+    def words(self) -> str:
+        if self.kind == "alone":
+            return "on its own"
+        if self.kind == "flag":
+            return "with " + FLAG_WORDS.get(self.id, self.id.replace("_", " "))
+        if self.kind == "indicator":
+            return f"with the indicator of harm '{self.id}'"
+        return f"when the '{self.id}' setting uses the aid"
+
+    def situation(self, behaviour: str, age: int) -> dict:
+        s: dict = {"age": age, "behaviours": [behaviour]}
+        if self.kind == "flag":
+            s[self.id] = True
+        elif self.kind == "indicator":
+            s["indicators"] = [self.id]
+        elif self.kind == "setting":
+            s["setting"] = self.id
+        return s
+
+
+@dataclass(frozen=True, order=True)
+class Case:
+    behaviour: str
+    age: int
+    variation: Variation
+
+
+@dataclass(frozen=True)
+class Outcome:
+    colour: str | None
+    category: str
+    threshold: str
+    steps: tuple[tuple[str, str | None], ...]   # (step id, within)
+
+    @property
+    def classification(self) -> tuple:
+        return (self.colour, self.category, self.threshold)
+
+
+def variations(old: Protocol, new: Protocol) -> list[Variation]:
+    """Every variation both versions can assess: flags, shared indicators, shared settings."""
+    out = [Variation("alone")]
+    out += [Variation("flag", f) for f in SITUATION_FLAGS]
+    new_indicators = {i.id for i in new.indicators}
+    out += [Variation("indicator", i.id) for i in old.indicators if i.id in new_indicators]
+    new_settings = {s.id for s in new.settings}
+    out += [Variation("setting", s.id) for s in old.settings if s.id in new_settings and s.id != "other"]
+    return out
+
+
+def ages_of(p: Protocol, behaviour_id: str) -> set[int]:
+    b = next((b for b in p.behaviours if b.id == behaviour_id), None)
+    if b is None:
+        return set()
+    band = next((x for x in p.bands if x.id == b.band), None)
+    return set(range(band.min_age, band.max_age + 1)) if band else set()
+
+
+def cases(old: Protocol, new: Protocol) -> list[Case]:
+    """Behaviours in both versions, at every age of their band in either version, in every variation."""
+    shared = [b.id for b in new.behaviours if b.id in {x.id for x in old.behaviours}]
+    vs = variations(old, new)
+    return [Case(b, age, v) for b in shared for age in sorted(ages_of(old, b) | ages_of(new, b)) for v in vs]
+
+
+def outcome(p: Protocol, case: Case) -> Outcome:
+    a = decision_aid.assess(case.variation.situation(case.behaviour, case.age), data=p)
+    return Outcome(a.colour, a.category, a.threshold, tuple((s.id, s.within) for s in a.steps))
+
+
+@dataclass(frozen=True)
+class Difference:
+    case: Case
+    old: Outcome
+    new: Outcome
+
+
+def compare(old: Protocol, new: Protocol) -> tuple[int, list[Difference], dict[tuple[Variation, str], set[Case]]]:
+    """(number of cases, the cases whose outcome differs, groups).
+
+    groups: the cases whose colour, category and threshold did not change, by (variation,
+    threshold), so that a step change affecting a whole group can be said in one line.
+    """
+    all_cases = cases(old, new)
+    diffs = []
+    groups: dict[tuple[Variation, str], set[Case]] = defaultdict(set)
+    for c in all_cases:
+        o, n = outcome(old, c), outcome(new, c)
+        if o.classification == n.classification:
+            groups[(c.variation, n.threshold)].add(c)
+        if o != n:
+            diffs.append(Difference(c, o, n))
+    return len(all_cases), diffs, dict(groups)
+
+
+def variations_phrase(present: list[Variation] | set[Variation], every: list[Variation] | set[Variation]) -> str:
+    """'in every case', 'on its own and with any one indicator of harm', 'in every case except ...'."""
+    present, every = set(present), set(every)
+    if present == every:
+        return "in every case (on its own, and with each yes/no question, indicator of harm and setting)"
+    missing = every - present
+    if len(missing) <= 3 and len(present) > 2 * len(missing):
+        return "in every case except " + " and ".join(v.words for v in sorted(missing))
+    words = []
+    for kind in ("alone", "flag", "indicator", "setting"):
+        mine = sorted(v for v in present if v.kind == kind)
+        all_of_kind = {v for v in every if v.kind == kind}
+        if not mine:
+            continue
+        if kind != "alone" and set(mine) == all_of_kind and len(mine) > 1:
+            words.append(KIND_WORDS[kind])
+        else:
+            words += [v.words for v in mine]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
+def step_changes(old: Outcome, new: Outcome) -> list[tuple]:
+    """('added', id, within) / ('removed', id, within) / ('within', id, old, new) / ('order',)."""
+    o, n = dict(old.steps), dict(new.steps)
+    out: list[tuple] = []
+    out += [("removed", s, o[s]) for s in o if s not in n]
+    out += [("added", s, n[s]) for s in n if s not in o]
+    out += [("within", s, o[s], n[s]) for s in o if s in n and o[s] != n[s]]
+    if not out and [s for s, _ in old.steps] != [s for s, _ in new.steps]:
+        out.append(("order",))
+    return out
+
+
+def age_ranges(ages: set[int] | list[int]) -> str:
+    """{13, 14, 15, 17} -> 'ages 13–15 and 17'."""
+    ordered = sorted(set(ages))
+    runs: list[list[int]] = []
+    for a in ordered:
+        if runs and a == runs[-1][-1] + 1:
+            runs[-1].append(a)
+        else:
+            runs.append([a])
+    parts = [f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    word = "age" if len(ordered) == 1 else "ages"
+    return f"{word} " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])

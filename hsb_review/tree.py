@@ -1,0 +1,169 @@
+"""A version of the protocol to look at: a folder holding ``data/`` and ``docs/``.
+
+A version is named either by a folder (``tests/fixtures/versions/v1``, ``.``) or by a
+git revision (``v1``, ``main~3``, a commit id), which is unpacked with ``git archive``
+into a temporary folder. The page text is read from ``docs/`` and split into the
+protocol's sections at each ``{{ heading("...") }}`` call.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import decision_aid
+from decision_aid.model import Protocol, Section
+
+from . import ReviewError
+
+HEADING_CALL = re.compile(r"""\{\{\s*heading\(\s*["']([^"']+)["']\s*\)\s*\}\}""")
+MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+URL = re.compile(r"""https?://[^\s<>"'\)\]]+""")
+
+
+@dataclass
+class Tree:
+    """One version: ``root`` holds ``data/`` and ``docs/``; ``label`` names it for people."""
+
+    root: Path
+    label: str
+    _cleanup: Path | None = field(default=None, repr=False)
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @cached_property
+    def protocol(self) -> Protocol:
+        """The version's data, checked by the one loader (raises ``decision_aid.DataError``)."""
+        return decision_aid.load(self.data)
+
+    @cached_property
+    def pages(self) -> dict[str, str]:
+        """Every Markdown page under docs/, by its path relative to docs/."""
+        if not self.docs.is_dir():
+            return {}
+        return {p.relative_to(self.docs).as_posix(): p.read_text(encoding="utf-8")
+                for p in sorted(self.docs.rglob("*.md"))}
+
+    @cached_property
+    def section_text(self) -> dict[str, str]:
+        """The page text of each section (by anchor), as readers see it: macros and markup removed.
+
+        Text between two ``heading()`` calls belongs to the first; text on a page before
+        its first heading is keyed ``page:<path>``.
+        """
+        out: dict[str, str] = {}
+        for page, text in self.pages.items():
+            for key, body in split_sections(self.protocol, page, text):
+                out[key] = out.get(key, "") + " " + body
+        return {k: normalise(v) for k, v in out.items()}
+
+    def close(self) -> None:
+        if self._cleanup is not None:
+            shutil.rmtree(self._cleanup, ignore_errors=True)
+            self._cleanup = None
+
+    def __enter__(self) -> "Tree":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def section_key(protocol: Protocol, ref: str) -> str | None:
+    """The anchor of the section a heading() call names, or None if it names none."""
+    matches = [s for s in protocol.sections if ref == s.anchor] or [s for s in protocol.sections if ref == s.number]
+    return matches[0].anchor if len(matches) == 1 else None
+
+
+def split_sections(protocol: Protocol, page: str, text: str) -> list[tuple[str, str]]:
+    """(section anchor, raw text) for each part of one page."""
+    text = FRONT_MATTER.sub("", text)
+    parts: list[tuple[str, str]] = []
+    key = f"page:{page}"
+    pos = 0
+    for m in HEADING_CALL.finditer(text):
+        parts.append((key, text[pos:m.start()]))
+        key = section_key(protocol, m.group(1)) or f"unknown-heading:{m.group(1)}"
+        pos = m.end()
+    parts.append((key, text[pos:]))
+    return [(k, body) for k, body in parts if body.strip() or not k.startswith("page:")]
+
+
+def readable_text(markdown: str) -> str:
+    """Page Markdown as a reader sees the words: macro calls, links and markup reduced to text."""
+    text = FRONT_MATTER.sub("", markdown)
+    text = MACRO.sub(" ", text)
+    text = re.sub(r"<[^>]+>", " ", text)                      # HTML tags
+    text = re.sub(r"!!!\s*\w+(\s+\"[^\"]*\")?", " ", text)    # admonition markers (keep their title words out)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)       # [words](link) -> words
+    text = re.sub(r"\{[#.][^}]*\}", " ", text)                 # attribute lists
+    text = re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", " ", text, flags=re.M)  # list markers
+    text = re.sub(r"[*_`#>|]", " ", text)
+    return text
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", readable_text(text)).strip()
+
+
+def section_name(protocol: Protocol, key: str) -> str:
+    """'8.3 Child protection response' for an anchor; the page for a page's opening text."""
+    if key.startswith("page:"):
+        return f"the opening text of docs/{key[5:]}"
+    if key.startswith("unknown-heading:"):
+        return f"a heading for unknown section '{key.split(':', 1)[1]}'"
+    for s in protocol.sections:
+        if s.anchor == key:
+            return describe_section(s)
+    return key
+
+
+def describe_section(s: Section) -> str:
+    return f"{s.number} {s.title}"
+
+
+# -- naming a version --------------------------------------------------------------
+
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True)
+
+
+def open_tree(spec: str, cwd: Path | None = None) -> Tree:
+    """A folder, or else a git revision of the repository at ``cwd``."""
+    cwd = Path(cwd or Path.cwd())
+    folder = (cwd / spec) if not Path(spec).is_absolute() else Path(spec)
+    if folder.is_dir():
+        if not (folder / "data").is_dir():
+            raise ReviewError(f"'{spec}' is a folder but has no data/ folder inside it: give the folder that "
+                              "holds data/ and docs/ (for example '.' for this project).")
+        return Tree(folder.resolve(), f"{spec} (folder)")
+    found = _git(["rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"], cwd)
+    if found.returncode != 0:
+        raise ReviewError(f"'{spec}' is neither a folder nor a git revision (a tag such as 'v1', a branch, or a "
+                          "commit id). Check the spelling; 'git tag' lists the tags.")
+    commit = found.stdout.decode().strip()
+    tmp = Path(tempfile.mkdtemp(prefix="hsb-version-"))
+    for part in ("data", "docs"):
+        archive = _git(["archive", "--format=tar", commit, part], cwd)
+        if archive.returncode != 0:
+            if part == "data":
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise ReviewError(f"git revision '{spec}' has no data/ folder, so it holds no version of the protocol.")
+            continue  # no pages in that revision: compare the data alone
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+    return Tree(tmp, f"{spec} (git {commit[:8]})", _cleanup=tmp)
