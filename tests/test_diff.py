@@ -1,0 +1,155 @@
+"""`python -m hsb_review diff`: what changed between two versions, and how the outcomes change.
+
+tests/fixtures/versions/v1 is version 1 as published; v2 makes exactly one change of each
+kind the board can make (see tests/fixtures/versions/README.md). The report must list
+every one of them and nothing else, and every outcome of the decision aid that changes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # hsb_review is run from the project root, not installed
+
+from hsb_review import ReviewError  # noqa: E402
+from hsb_review.__main__ import main  # noqa: E402
+from hsb_review.diff import diff  # noqa: E402
+from hsb_review.outcomes import step_changes  # noqa: E402
+from hsb_review.tree import open_tree  # noqa: E402
+
+VERSIONS = ROOT / "tests" / "fixtures" / "versions"
+CHANGED_COLOUR = "13-17-taking-sending-naked-sexually"
+
+
+@pytest.fixture(scope="module")
+def report():
+    with open_tree(str(VERSIONS / "v1")) as old, open_tree(str(VERSIONS / "v2")) as new:
+        return diff(old, new)
+
+
+def test_every_kind_of_change_is_reported_and_nothing_else(report):
+    assert sorted((c.area, c.kind, c.key) for c in report.changes) == sorted([
+        ("behaviour", "added", "13-17-sharing-images-without-consent"),
+        ("behaviour", "removed", "9-13-need-privacy"),
+        ("behaviour", "moved band", "5-9-sourcing-pornographic-material-online"),
+        ("behaviour", "changed colour", CHANGED_COLOUR),
+        ("behaviour", "changed wording", "5-9-sexual-bullying-fact-face"),
+        ("step", "changed", "camhs-consultation"),
+        ("threshold", "changed", "early-help"),
+        ("timescale", "changed", "strategy-meeting"),
+        ("contact", "changed", "camhs"),
+        ("section text", "changed", "13-confidentiality-and-information-sharing"),
+        ("version", "added", "2"),
+    ])
+    details = {c.key: c.detail for c in report.changes}
+    assert details[CHANGED_COLOUR].endswith("amber → red")
+    assert details["5-9-sourcing-pornographic-material-online"].endswith("band 5-9 → 9-13")
+    assert "'sexual bullying fact to face" in details["5-9-sexual-bullying-fact-face"]
+    assert "'sexual bullying face to face" in details["5-9-sexual-bullying-fact-face"]
+    assert details["strategy-meeting"] == "'strategy-meeting': within: '3 days' → '2 working days'"
+    assert details["camhs"] == "'camhs': telephone: '020 7974 3370' → '020 7974 0000'"
+    assert details["early-help"] == "'early-help': service: 'First Stop Early Help' → 'Camden Early Help Hub'"
+    assert "threshold early-help or child-in-need or child-protection" in details["camhs-consultation"]
+    assert "Data Protection Act [1998 → 2018, the UK GDPR]" in details["13-confidentiality-and-information-sharing"]
+
+
+def test_threshold_changes_are_exactly_those_the_new_colour_causes(report):
+    changed = [d for d in report.differences if d.old.classification != d.new.classification]
+    assert {d.case.behaviour for d in changed} == {CHANGED_COLOUR}
+    # amber -> red changes colour and category in every case at every age of the band...
+    assert {(d.case.age, d.case.variation) for d in changed} == \
+        {(age, v) for age in range(13, 18) for v in report.variations}
+    assert all((d.old.colour, d.new.colour, d.old.category, d.new.category) == ("amber", "red", "problematic", "abusive")
+               for d in changed)
+    # ...and the threshold only where another child was harmed.
+    threshold = {(d.case.age, d.case.variation.id, d.old.threshold, d.new.threshold)
+                 for d in changed if d.old.threshold != d.new.threshold}
+    assert threshold == {(age, "another_child_harmed", "child-in-need", "child-protection") for age in range(13, 18)}
+
+
+def test_step_changes_are_exactly_the_timescale_and_the_new_condition(report):
+    same = [d for d in report.differences if d.old.classification == d.new.classification]
+    atoms = {c for d in same for c in step_changes(d.old, d.new)}
+    assert atoms == {("within", "strategy-meeting", "3 days", "2 working days"), ("added", "camhs-consultation", None)}
+    for d in same:
+        for c in step_changes(d.old, d.new):
+            if c[1] == "camhs-consultation":
+                assert d.new.threshold == "early-help"
+            else:
+                assert d.new.threshold == "child-protection"
+    # Every child protection case now gives the new timescale.
+    cp = [d for d in same if d.new.threshold == "child-protection"]
+    assert cp and all(dict(d.new.steps)["strategy-meeting"] == "2 working days" for d in cp)
+    # Behaviours only one version has are reported as data changes, not assessed.
+    assert not {d.case.behaviour for d in report.differences} & {"9-13-need-privacy", "13-17-sharing-images-without-consent"}
+
+
+def test_text_report_lists_the_outcome_change_in_plain_words(capsys):
+    assert main(["diff", str(VERSIONS / "v1"), str(VERSIONS / "v2")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("What changed in version 2\n")
+    assert "threshold child-in-need → child-protection; colour amber → red; category problematic → abusive (5 cases)" in out
+    assert ("13-17 'taking and sending naked or sexually provocative images of self or others' at ages\n"
+            "        13–17 with another child harmed") in out
+    assert "step 'strategy-meeting' within 3 days → 2 working days (1146 cases)" in out
+    assert "every case at threshold early-help with any one indicator of harm" in out
+    assert "moved band: 5-9 'sourcing pornographic material online': band 5-9 → 9-13" in out
+
+
+def test_markdown_page_for_the_site(tmp_path):
+    page = tmp_path / "what-changed.md"
+    assert main(["diff", str(VERSIONS / "v1"), str(VERSIONS / "v2"), "--markdown", str(page)]) == 0
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith('---\ntitle: "What changed in version 2"\nrender_macros: false\n---\n\n# What changed in version 2\n')
+    assert "### Colour, category or threshold changes (95 cases)" in text
+    assert "- 13-17 'taking and sending naked or sexually provocative images of self or others' at ages 13–17 with another child harmed" in text
+
+
+def test_the_same_version_twice_changes_nothing(capsys):
+    assert main(["diff", str(VERSIONS / "v1"), str(VERSIONS / "v1")]) == 0
+    out = capsys.readouterr().out
+    assert "0 changes to the data and pages." in out
+    assert "0 give a different result" in out
+    assert "Nothing: the data and the page text are the same." in out
+
+
+def test_git_revisions(tmp_path):
+    """Versions named by git revision are unpacked with git archive."""
+    repo = tmp_path / "repo"
+    git = ["git", "-c", "user.name=Board", "-c", "user.email=board@example.org", "-c", "init.defaultBranch=main"]
+    repo.mkdir()
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    for version in ("v1", "v2"):
+        for part in ("data", "docs"):
+            shutil.rmtree(repo / part, ignore_errors=True)
+            shutil.copytree(VERSIONS / version / part, repo / part)
+        subprocess.run([*git, "add", "data", "docs"], cwd=repo, check=True)
+        subprocess.run([*git, "commit", "-q", "-m", version], cwd=repo, check=True)
+    subprocess.run([*git, "tag", "v1", "HEAD~1"], cwd=repo, check=True)
+    with open_tree("v1", cwd=repo) as old, open_tree("HEAD", cwd=repo) as new:
+        assert old.label.startswith("v1 (git ")
+        report = diff(old, new)
+        kept = old.root
+    assert not kept.exists(), "the unpacked revision is removed afterwards"
+    assert len(report.changes) == 11 and report.old_version == "1" and report.new_version == "2"
+
+
+def test_a_version_that_cannot_be_found_says_so(tmp_path):
+    with pytest.raises(ReviewError, match="'no-such-version' is neither a folder nor a git revision"):
+        open_tree("no-such-version", cwd=ROOT)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ReviewError, match="has no data/ folder"):
+        open_tree(str(tmp_path / "empty"))
+
+
+def test_command_line_from_the_project_root():
+    result = subprocess.run([sys.executable, "-m", "hsb_review", "diff", "tests/fixtures/versions/v1",
+                             "tests/fixtures/versions/v2", "--json"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert '"new_version": "2"' in result.stdout
