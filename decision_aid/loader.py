@@ -53,7 +53,7 @@ class _Source:
         try:
             self.data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as e:
-            problems.append(f"{self.label}: {_toml_hint(str(e))}")
+            problems.append(f"{self.label}: {_toml_hint(str(e), self.text)}")
 
     def where(self, kind: str, key: str, value: Any) -> str:
         """'behaviour 'x' (line 12)': how a board member finds an entry."""
@@ -73,9 +73,15 @@ def _line_of(text: str, key: str, value: Any) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _toml_hint(message: str) -> str:
+def _toml_hint(message: str, text: str = "") -> str:
     hint = "Check that text is in \"double quotes\", each line is key = value, and [[brackets]] are doubled."
-    if "Cannot overwrite a value" in message or "Cannot declare" in message:
+    # An entry begun with [behaviour] where the others use [[behaviour]]: name the line.
+    singles = [(n, m.group(1)) for n, line in enumerate(text.splitlines(), 1)
+               if (m := re.fullmatch(r"\s*\[\s*([\w-]+)\s*\]\s*(#.*)?", line)) and f"[[{m.group(1)}]]" in text]
+    if singles:
+        n, name = singles[0]
+        hint = f"Line {n} starts an entry with [{name}]: write [[{name}]], in double brackets, like the other entries."
+    elif "Cannot overwrite a value" in message or "Cannot declare" in message:
         hint = "The same field is given twice in one entry: remove one."
     elif "Unterminated string" in message or "Illegal character" in message:
         hint = "A piece of text is missing its closing \" (or contains a line break: use \"\"\"triple quotes\"\"\" for several lines)."
