@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("new", metavar="NEW", nargs="?", default=".",
                    help="default: '.', the project as it is now")
     d.add_argument("--markdown", nargs="?", const="-", metavar="FILE",
-                   help="write the report as a Markdown page for the site (to FILE, or to the screen)")
+                   help="write the report as Markdown for the site (to FILE, or to the screen); saved as "
+                        "data/changes/N.md it is shown on the Version history page with version N")
     d.add_argument("--json", action="store_true", help="print the changes as JSON, for tools")
 
     r = sub.add_parser("review", help="the report to read before a review meeting",
@@ -68,7 +69,7 @@ def _diff(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report_json(report), indent=2, ensure_ascii=False))
         return 0
-    block = report_block(report)
+    block = report_block(report, for_site=bool(args.markdown))
     if args.markdown:
         text = render_markdown(block, front_matter={"title": json.dumps(block.title), "render_macros": "false"})
         if args.markdown == "-":

@@ -400,11 +400,12 @@ def _steps_block(report: DiffReport, parent: Block) -> None:
         block.add(f"{_step_words(change)} ({len(affected)} cases)", lines)
 
 
-def report_block(report: DiffReport) -> Block:
+def report_block(report: DiffReport, for_site: bool = False) -> Block:
+    """The report; ``for_site`` leaves out the folders and git revisions compared (they mean nothing to staff)."""
     title = (f"What changed in version {report.new_version}" if report.old_version != report.new_version
              else f"What changed since version {report.old_version} was published")
-    doc = Block(title, intro=f"Version {report.old_version} ({report.old}) compared with version "
-                             f"{report.new_version} ({report.new}).")
+    doc = Block(title, intro=f"Version {report.old_version} compared with version {report.new_version}." if for_site
+                else f"Version {report.old_version} ({report.old}) compared with version {report.new_version} ({report.new}).")
     n_changes = len(report.changes)
     n_diff = len(report.differences)
     n_class = sum(d.old.classification != d.new.classification for d in report.differences)

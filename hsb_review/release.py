@@ -49,11 +49,16 @@ def site_zip_name(number: str) -> str:
     return f"hsb-protocol-v{number}-site.zip"
 
 
+def source_zip_name(number: str) -> str:
+    return f"hsb-protocol-v{number}-source.zip"
+
+
 @dataclass(frozen=True)
 class Released:
     folder: Path
     pdf: Path
     site_zip: Path
+    source_zip: Path
     manifest: Path
 
 
@@ -257,6 +262,15 @@ def zip_site(site: Path, target: Path) -> None:
                 z.write(f, f.relative_to(site).as_posix())
 
 
+def zip_source(root: Path, target: Path) -> None:
+    """data/ and docs/ as released, so a later review can compare with this version without git."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for part in ("data", "docs"):
+            for f in sorted((root / part).rglob("*")):
+                if f.is_file() and "__pycache__" not in f.parts:
+                    z.write(f, f.relative_to(root).as_posix())
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -341,6 +355,8 @@ def _release(root: Path, out: Path, today: date, replace: bool, say: Callable[[s
         say("6/6 Packing the site ...")
         archive = staged / site_zip_name(current.number)
         zip_site(site, archive)
+        source = staged / source_zip_name(current.number)
+        zip_source(root, source)
         manifest = {
             "version": current.number,
             "implemented": current.implemented,
@@ -348,6 +364,7 @@ def _release(root: Path, out: Path, today: date, replace: bool, say: Callable[[s
             "released_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "pdf": {"file": pdf.name, "sha256": _sha256(pdf), "pages": pages},
             "site": {"file": archive.name, "sha256": _sha256(archive)},
+            "source": {"file": source.name, "sha256": _sha256(source)},
             "superseded_pdfs_included": sorted(pdfs - {current.number}),
             "protocol_files": protocol_files(root, p),
         }
@@ -369,9 +386,10 @@ def _release(root: Path, out: Path, today: date, replace: bool, say: Callable[[s
             incoming.rename(final)
 
     released = Released(final, final / pdf_name(current.number), final / site_zip_name(current.number),
-                        final / MANIFEST)
+                        final / source_zip_name(current.number), final / MANIFEST)
     say(f"Released version {current.number} in {final}:")
     say(f"  {released.pdf.name}  the whole protocol, to print or circulate")
     say(f"  {released.site_zip.name}  the website: unzip it onto any static web host")
+    say(f"  {released.source_zip.name}  the data and pages as released (to compare with later versions)")
     say(f"  {MANIFEST}  what was released, with checksums")
     return released

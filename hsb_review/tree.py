@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -143,13 +144,21 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 
 def open_tree(spec: str, cwd: Path | None = None) -> Tree:
-    """A folder, or else a git revision of the repository at ``cwd``."""
+    """A folder holding data/ and docs/, a release folder (release/versions/1), or a git revision."""
     cwd = Path(cwd or Path.cwd())
     folder = (cwd / spec) if not Path(spec).is_absolute() else Path(spec)
     if folder.is_dir():
+        sources = sorted(folder.glob("hsb-protocol-v*-source.zip"))
+        if not (folder / "data").is_dir() and sources:
+            # A release folder (release/versions/<n>/): unpack the data and pages it was made from.
+            tmp = Path(tempfile.mkdtemp(prefix="hsb-version-"))
+            with zipfile.ZipFile(sources[-1]) as z:
+                z.extractall(tmp)
+            return Tree(tmp, f"{spec} (release)", _cleanup=tmp)
         if not (folder / "data").is_dir():
             raise ReviewError(f"'{spec}' is a folder but has no data/ folder inside it: give the folder that "
-                              "holds data/ and docs/ (for example '.' for this project).")
+                              "holds data/ and docs/ (for example '.' for this project), or a release folder "
+                              "such as release/versions/1.")
         return Tree(folder.resolve(), f"{spec} (folder)")
     found = _git(["rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"], cwd)
     if found.returncode != 0:

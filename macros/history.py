@@ -9,7 +9,9 @@ build which versions have a PDF in the published site through the environment va
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from decision_aid import Protocol
 
@@ -17,6 +19,9 @@ from .render import render
 from .status import readable
 
 PDFS_VARIABLE = "HSB_RELEASE_PDFS"
+# "What changed in version N" notes, written by `python -m hsb_review diff OLD NEW --markdown data/changes/N.md`
+# (and editable by the board); each is shown with its version on the Version history page.
+CHANGES = Path(__file__).resolve().parent.parent / "data" / "changes"
 
 
 def pdf_name(number: str) -> str:
@@ -36,6 +41,7 @@ class VersionRow:
     superseded_by: str | None        # the next version's number
     superseded_on: str | None        # when the next version was implemented
     pdf: str | None                  # site-relative address of its PDF, when the release includes it
+    changes: str | None = None       # the "what changed" report for this version, ready to embed
 
 
 def released_pdfs() -> set[str]:
@@ -43,7 +49,21 @@ def released_pdfs() -> set[str]:
     return {v.strip() for v in os.environ.get(PDFS_VARIABLE, "").split(",") if v.strip()}
 
 
-def history_rows(p: Protocol, pdfs: set[str] | None = None) -> list[VersionRow]:
+def embed_changes(markdown: str) -> str:
+    """A `diff --markdown` page as the body of a collapsible block: no front matter, no title, and
+    its headings as bold lines (so they stay out of the page's table of contents), indented 4 spaces."""
+    text = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.S).strip()
+    text = re.sub(r"\A# [^\n]*\n", "", text).strip()
+    text = re.sub(r"^#{2,6} (.+)$", r"**\1**", text, flags=re.M)
+    return "\n".join("    " + line if line.strip() else "" for line in text.splitlines())
+
+
+def changes_for(number: str, folder: Path = CHANGES) -> str | None:
+    path = folder / f"{number}.md"
+    return embed_changes(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def history_rows(p: Protocol, pdfs: set[str] | None = None, changes: Path = CHANGES) -> list[VersionRow]:
     """Every version, newest first."""
     pdfs = released_pdfs() if pdfs is None else pdfs
     versions = p.document.versions
@@ -61,6 +81,7 @@ def history_rows(p: Protocol, pdfs: set[str] | None = None) -> list[VersionRow]:
             superseded_by=nxt.number if nxt else None,
             superseded_on=readable(nxt.implemented) if nxt else None,
             pdf=f"versions/{v.number}/{pdf_name(v.number)}" if v.number in pdfs else None,
+            changes=changes_for(v.number, changes),
         ))
     return rows[::-1]
 
