@@ -13,11 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Iterable
 
+from decision_aid import DataError
 from decision_aid.model import Condition, Protocol
 
+from . import ReviewError
 from .document import Block
-from .outcomes import variations
-from .outcomes import Case, Difference, Outcome, Variation, age_ranges, compare, step_changes, variations_phrase
+from .outcomes import (Case, Difference, Outcome, Variation, age_ranges, compare, step_changes, variations,
+                       variations_phrase)
 from .tree import Tree, section_name
 
 
@@ -109,9 +111,9 @@ def word_diff(old: str, new: str, context: int = 4, limit: int = 4) -> str:
 
 def _field_change(name: str, old: Any, new: Any) -> str:
     o, n = value_words(old), value_words(new)
-    if len(o) + len(n) <= 140:
+    if len(o) + len(n) <= 140 or (isinstance(old, Condition) and len(o) + len(n) <= 400):
         return f"{name}: '{o}' → '{n}'"
-    return f"{name}: {word_diff(o, n)}"
+    return f"{name}: {word_diff(o, n) or 'only spacing or line breaks changed'}"
 
 
 def _record_changes(old: Any, new: Any, skip: Iterable[str] = ()) -> list[tuple[str, Any, Any]]:
@@ -266,16 +268,26 @@ def text_changes(old: Tree, new: Tree) -> list[Change]:
         name = section_name(p, key)
         area = "section text" if key in protocol_keys else "other page text"
         if key not in o:
-            out.append(Change(area, "added", key, f"{name}: new text"))
+            out.append(Change(area, "added", key, f"docs/{key[5:]}: a new page" if key.startswith("page:")
+                              else f"{name}: new text"))
         elif key not in n:
-            out.append(Change(area, "removed", key, f"{name}: its text is gone"))
+            out.append(Change(area, "removed", key, f"docs/{key[5:]}: the page was removed" if key.startswith("page:")
+                              else f"{name}: its text is gone"))
         elif o[key] != n[key]:
-            out.append(Change(area, "changed", key, f"{name}: {word_diff(o[key], n[key])}"))
+            out.append(Change(area, "changed", key, f"{name}: {word_diff(o[key], n[key]) or 'only spacing changed'}"))
     return out
 
 
+def _load(tree: Tree) -> Protocol:
+    try:
+        return tree.protocol
+    except DataError as e:
+        raise ReviewError(f"The data of {tree.label} cannot be read, so it cannot be compared:\n"
+                          + "\n".join(f"- {x}" for x in e.problems)) from None
+
+
 def diff(old: Tree, new: Tree) -> DiffReport:
-    op, np_ = old.protocol, new.protocol
+    op, np_ = _load(old), _load(new)
     changes = data_changes(op, np_) + text_changes(old, new)
     count, differences, groups = compare(op, np_)
     return DiffReport(old.label, new.label, op.document.current.number, np_.document.current.number,

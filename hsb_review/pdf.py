@@ -42,6 +42,7 @@ body { margin: 0; background: #fff; }
 .md-typeset .headerlink, .hsb-print-header { display: none !important; }
 .md-typeset a[href^="http"]::after { content: none !important; }
 .md-typeset a { color: inherit; }
+.md-typeset abbr { text-decoration: none; border-bottom: none; cursor: auto; }
 .md-typeset h1 { font-size: 1.55em; margin: 1.4em 0 0.6em; font-weight: 700; color: #000; }
 .md-typeset h2 { font-size: 1.25em; margin: 1.2em 0 0.5em; }
 .md-typeset h1, .md-typeset h2, .md-typeset h3 { page-break-after: avoid; break-after: avoid; }
