@@ -111,7 +111,7 @@ def _review(args: argparse.Namespace) -> int:
         print(json.dumps(review_json(result), indent=2, ensure_ascii=False))
     else:
         sys.stdout.write(render_text(review_block(result)))
-    return 0
+    return 1 if result.data_problems else 0
 
 
 def _release(args: argparse.Namespace) -> int:

@@ -92,7 +92,7 @@ def test_a_step_citing_a_missing_section_is_reported(tmp_path, capsys):
     r = review(root, today=date(2026, 1, 15))
     assert any("step 'early-help-service'" in p and "cites section '9.3', which does not exist" in p
                for p in r.data_problems)
-    main(["review", "--root", str(root)])
+    assert main(["review", "--root", str(root)]) == 1
     out = capsys.readouterr().out
     assert "The data has problems: fix these first" in out and "cites section '9.3'" in out
 
