@@ -1,0 +1,128 @@
+// window.decisionAid: the checker's JavaScript interface to the decision_aid Python
+// package, which runs in Pyodide in a module Web Worker (worker.js). The checker's own
+// page script uses nothing else.
+//
+//   await window.decisionAid.ready
+//       resolves when Python is ready, with {mode, build, pyodide, protocolVersion, ms};
+//       rejects with an Error saying plainly why the checker cannot run here.
+//   await window.decisionAid.assess(situation)
+//       situation: decision_aid's Situation as a plain object, same field names
+//       ({age: 11, behaviours: ["..."], another_child_harmed: true, ...}); resolves with
+//       exactly Assessment.to_dict(). Bad input rejects with an Error whose message is
+//       the module's own (InvalidSituation).
+//   await window.decisionAid.relevantQuestions(situation)
+//       decision_aid.relevant_questions(): {questions: [...], indicators: [...]}, the
+//       yes/no questions and indicators whose answer would change the result.
+//
+// Situations go to the worker as JSON and nowhere else: nothing is sent or stored.
+
+const WORKER = new URL("./worker.js", import.meta.url);
+
+function unavailable(message) {
+  const error = new Error(message);
+  error.name = "CheckerUnavailable";
+  return error;
+}
+
+function toJSON(situation) {
+  // Anything that is not a set of named answers reaches Python as null, so the message
+  // the caller gets is still decision_aid's own.
+  try {
+    const text = JSON.stringify(situation === undefined ? null : situation);
+    return text === undefined ? "null" : text;
+  } catch {
+    return "null";
+  }
+}
+
+export function createDecisionAid() {
+  const started = performance.now();
+  const pending = new Map();
+  let worker = null;
+  let nextId = 1;
+  let info = null;
+  let failure = null;
+  let settle;
+  const ready = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+  ready.catch(() => {}); // a failure is reported through ready and each call, not as an unhandled rejection
+
+  function fail(message) {
+    failure = unavailable(message);
+    settle.reject(failure);
+    for (const { reject } of pending.values()) reject(failure);
+    pending.clear();
+  }
+
+  function spawn(mode) {
+    if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+      fail("This browser cannot run the checker: it needs WebAssembly and web workers.");
+      return;
+    }
+    try {
+      worker = new Worker(WORKER, { type: "module", name: mode });
+    } catch (e) {
+      fail(`This browser cannot start the checker's worker (${e.message}).`);
+      return;
+    }
+    const own = worker;
+    const failed = (message, retry) => {
+      own.terminate();
+      if (own !== worker || failure) return;
+      if (retry && mode === "snapshot") spawn("bytecode");
+      else fail(message);
+    };
+    own.onmessage = (event) => {
+      const data = event.data;
+      if (data.type === "ready") {
+        const { type, ...details } = data;
+        info = Object.freeze({ ...details, readyAt: performance.now(), readyMs: Math.round(performance.now() - started) });
+        settle.resolve(info);
+      } else if (data.type === "failed") {
+        failed(`The checker could not start: ${data.message}`, data.retry);
+      } else {
+        const call = pending.get(data.id);
+        if (!call) return;
+        pending.delete(data.id);
+        if ("ok" in data) call.resolve(JSON.parse(data.ok));
+        else call.reject(new Error(data.error));
+      }
+    };
+    own.onerror = (event) => {
+      event.preventDefault();
+      if (info) {
+        fail("The checker stopped working. Reload the page to start it again.");
+      } else {
+        failed(`The checker could not start${event.message ? `: ${event.message}` : "."}`, true);
+      }
+    };
+  }
+
+  function call(op, situation) {
+    const text = toJSON(situation);
+    return ready.then(() => new Promise((resolve, reject) => {
+      if (failure) {
+        reject(failure);
+        return;
+      }
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, op, situation: text });
+    }));
+  }
+
+  spawn("snapshot");
+  return Object.freeze({
+    ready,
+    assess: (situation) => call("assess", situation),
+    relevantQuestions: (situation) => call("relevant_questions", situation),
+    get info() { return info; },
+  });
+}
+
+// One per page, started only where the page has a checker (see site.js).
+export function decisionAid() {
+  if (!window.decisionAid) {
+    Object.defineProperty(window, "decisionAid", { value: createDecisionAid(), enumerable: true });
+  }
+  return window.decisionAid;
+}

@@ -1,0 +1,88 @@
+// Build-time helper for hooks/browser_bundle.py: runs Pyodide itself under Node, because
+// bytecode for Pyodide must come from Pyodide's own interpreter (CPython 3.14.2 in
+// Pyodide 314; other interpreters' .pyc files fail with "bad magic number").
+//
+//   node hooks/pyodide_prepare.mjs compile-stdlib <pyodide dir> <out.zip>
+//       Writes python_stdlib.zip with every module compiled to bytecode (unchecked
+//       hash-based .pyc, sources dropped), so start-up no longer compiles the standard
+//       library. Deterministic: entries sorted, fixed timestamps.
+//
+//   node hooks/pyodide_prepare.mjs snapshot <pyodide dir> <stdlib.zip> <wheel> <out.bin>
+//       Starts Pyodide on that standard library, installs the wheel, imports
+//       decision_aid and loads its data, then saves a memory snapshot. The snapshot API
+//       is private to Pyodide: the browser uses it only behind a fallback.
+//
+// Prints one JSON line with what it did; exits non-zero with a message on failure.
+
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [command, ...args] = process.argv.slice(2);
+
+async function pyodideAt(dir, options = {}) {
+  const { loadPyodide } = await import(pathToFileURL(path.join(dir, "pyodide.mjs")).href);
+  return loadPyodide({ indexURL: dir + path.sep, stdout: () => {}, stderr: (m) => console.error(m), ...options });
+}
+
+const COMPILE = `
+import importlib.util
+import importlib._bootstrap_external as _be
+import zipfile
+
+compiled = kept = 0
+with zipfile.ZipFile("/tmp/in.zip") as src, zipfile.ZipFile("/tmp/out.zip", "w") as out:
+    for info in sorted(src.infolist(), key=lambda i: i.filename):
+        data, name = src.read(info), info.filename
+        if name.endswith(".py"):
+            try:
+                code = compile(data, prefix + name, "exec", dont_inherit=True)
+            except SyntaxError:
+                kept += 1       # left as source: Python compiles it if it is ever imported
+            else:
+                data = bytes(_be._code_to_hash_pyc(code, importlib.util.source_hash(data), checked=False))
+                name += "c"
+                compiled += 1
+        entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = info.external_attr
+        out.writestr(entry, data)
+(compiled, kept)
+`;
+
+async function compileStdlib(dir, outZip) {
+  const py = await pyodideAt(dir);
+  const [major, minor] = py.runPython("import sys; sys.version_info[:2]").toJs();
+  py.FS.writeFile("/tmp/in.zip", fs.readFileSync(path.join(dir, "python_stdlib.zip")));
+  // Code objects carry the path Pyodide imports them from (/lib/python3XX.zip/...).
+  py.globals.set("prefix", `/lib/python${major}${minor}.zip/`);
+  const counts = py.runPython(COMPILE).toJs();
+  fs.writeFileSync(outZip + ".tmp", py.FS.readFile("/tmp/out.zip"));
+  fs.renameSync(outZip + ".tmp", outZip);
+  return { compiled: counts[0], kept_as_source: counts[1], python: py.runPython("import sys; sys.version.split()[0]") };
+}
+
+async function snapshot(dir, stdlibZip, wheel, outBin) {
+  const py = await pyodideAt(dir, { stdLibURL: stdlibZip, _makeSnapshot: true });
+  const sitePackages = py.runPython("import sysconfig; sysconfig.get_path('purelib')");
+  py.unpackArchive(new Uint8Array(fs.readFileSync(wheel)), "wheel", { extractDir: sitePackages });
+  // Everything the checker needs at run time is imported and its data loaded now, so a
+  // page restored from the snapshot answers at once.
+  py.runPython("import json, decision_aid; decision_aid.protocol(); import gc; gc.collect()");
+  const bytes = py.makeMemorySnapshot();
+  fs.writeFileSync(outBin + ".tmp", bytes);
+  fs.renameSync(outBin + ".tmp", outBin);
+  return { bytes: bytes.length };
+}
+
+try {
+  let result;
+  if (command === "compile-stdlib" && args.length === 2) result = await compileStdlib(...args);
+  else if (command === "snapshot" && args.length === 4) result = await snapshot(...args);
+  else throw new Error("usage: pyodide_prepare.mjs compile-stdlib <pyodide dir> <out.zip> | snapshot <pyodide dir> <stdlib.zip> <wheel> <out.bin>");
+  console.log(JSON.stringify(result));
+  process.exit(0);
+} catch (e) {
+  console.error(String(e && e.stack || e));
+  process.exit(1);
+}
