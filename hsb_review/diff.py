@@ -425,7 +425,8 @@ def report_block(report: DiffReport, for_site: bool = False) -> Block:
     summary.lines = [
         f"{n_changes} change{'s' if n_changes != 1 else ''} to the data and pages.",
         f"The decision aid was run on {report.cases} cases (every behaviour in both versions, at every age of its band, "
-        "on its own and with each yes/no question, indicator of harm and setting) under both versions: "
+        "on its own, with each yes/no question, indicator of harm and setting, and with the combinations of these "
+        "that a rule or step tests together) under both versions: "
         f"{n_diff} give a different result, {n_class} of them a different colour, category or threshold.",
     ]
     outcomes = doc.add("How the decision aid's outcomes change",

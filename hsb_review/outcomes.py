@@ -2,7 +2,9 @@
 
 A *case* is one behaviour at one whole age, either on its own or with one more thing
 known about the situation: one yes/no question answered yes (the eight flags), one
-indicator of harm, or a setting other than the default. Each case is assessed under
+indicator of harm, or a setting other than the default; and, where a rule or step in
+either version tests several of these together (coercion *and* another child harmed; a
+school *and* a victim), with that combination too. Each case is assessed under
 both versions with ``decision_aid.assess(..., data=protocol)`` and the results compared:
 colour, category, threshold, and the steps (id and timescale) in order.
 """
@@ -34,22 +36,37 @@ KIND_WORDS = {
 
 @dataclass(frozen=True, order=True)
 class Variation:
-    kind: str    # "alone", "flag", "indicator", "setting"
+    kind: str    # "alone", "flag", "indicator", "setting", "combined"
     id: str = ""
+    parts: tuple["Variation", ...] = ()   # for "combined": the single variations together
+
+    @staticmethod
+    def combined(parts: tuple["Variation", ...]) -> "Variation":
+        parts = tuple(sorted(set(parts)))
+        return Variation("combined", "+".join(f"{p.kind}:{p.id}" for p in parts), parts)
 
     @property
     def words(self) -> str:
+        if self.kind == "combined":
+            things = [p.words.removeprefix("with ") for p in self.parts if p.kind != "setting"]
+            places = [p.words for p in self.parts if p.kind == "setting"]
+            return ", ".join((["with " + " and ".join(things)] if things else []) + places)
         if self.kind == "alone":
             return "on its own"
         if self.kind == "flag":
             return "with " + FLAG_WORDS.get(self.id, self.id.replace("_", " "))
         if self.kind == "indicator":
             return f"with the indicator of harm '{self.id}'"
-        return f"when the '{self.id}' setting uses the aid"
+        return f"in the '{self.id}' setting"
 
     def situation(self, behaviour: str, age: int) -> dict:
         s: dict = {"age": age, "behaviours": [behaviour]}
-        if self.kind == "flag":
+        if self.kind == "combined":
+            for part in self.parts:
+                extra = part.situation(behaviour, age)
+                s["indicators"] = s.get("indicators", []) + extra.pop("indicators", [])
+                s.update(extra)
+        elif self.kind == "flag":
             s[self.id] = True
         elif self.kind == "indicator":
             s["indicators"] = [self.id]
@@ -85,7 +102,28 @@ def variations(old: Protocol, new: Protocol) -> list[Variation]:
     out += [Variation("indicator", i.id) for i in old.indicators if i.id in new_indicators]
     new_settings = {s.id for s in new.settings}
     out += [Variation("setting", s.id) for s in old.settings if s.id in new_settings and s.id != "other"]
-    return out
+    singles = set(out)
+    combos: set[Variation] = set()
+    for p in (old, new):
+        for c in [r.when for r in p.rules] + [s.when for s in p.steps]:
+            flags = [Variation("flag", name) for name, wanted in c.situation if wanted]
+            first_indicator = next((v for v in out if v.kind == "indicator"), None)
+            if c.indicator:
+                indicators = [Variation("indicator", i) for i in c.indicator]
+            elif c.any_indicator:
+                indicators = [first_indicator]
+            elif c.setting and c.threshold:
+                # A setting's steps at a threshold an indicator of harm can reach (early help at school).
+                indicators = [None, first_indicator]
+            else:
+                indicators = [None]
+            settings = [Variation("setting", s) for s in c.setting or ()] or [None]
+            for i in indicators:
+                for s in settings:
+                    parts = tuple(x for x in (*flags, i, s) if x is not None)
+                    if len(parts) >= 2 and all(x in singles for x in parts):
+                        combos.add(Variation.combined(parts))
+    return out + sorted(combos)
 
 
 def ages_of(p: Protocol, behaviour_id: str) -> set[int]:
@@ -137,21 +175,22 @@ def variations_phrase(present: list[Variation] | set[Variation], every: list[Var
     """'in every case', 'on its own and with any one indicator of harm', 'in every case except ...'."""
     present, every = set(present), set(every)
     if present == every:
-        return "in every case (on its own, and with each yes/no question, indicator of harm and setting)"
+        return ("in every case (on its own, with each yes/no question, indicator of harm and setting, and with "
+                "the combinations the rules test)")
     missing = every - present
     if len(missing) <= 3 and len(present) > 2 * len(missing):
-        return "in every case except " + " and ".join(v.words for v in sorted(missing))
+        return "in every case except " + "; ".join(v.words for v in sorted(missing))
     words = []
-    for kind in ("alone", "flag", "indicator", "setting"):
+    for kind in ("alone", "flag", "indicator", "setting", "combined"):
         mine = sorted(v for v in present if v.kind == kind)
         all_of_kind = {v for v in every if v.kind == kind}
         if not mine:
             continue
-        if kind != "alone" and set(mine) == all_of_kind and len(mine) > 1:
+        if kind in KIND_WORDS and set(mine) == all_of_kind and len(mine) > 1:
             words.append(KIND_WORDS[kind])
         else:
             words += [v.words for v in mine]
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+    return "; ".join(words)
 
 
 def step_changes(old: Outcome, new: Outcome) -> list[tuple]:

@@ -65,12 +65,20 @@ def test_threshold_changes_are_exactly_those_the_new_colour_causes(report):
     # amber -> red changes colour and category in every case at every age of the band...
     assert {(d.case.age, d.case.variation) for d in changed} == \
         {(age, v) for age in range(13, 18) for v in report.variations}
-    assert all((d.old.colour, d.new.colour, d.old.category, d.new.category) == ("amber", "red", "problematic", "abusive")
-               for d in changed)
-    # ...and the threshold only where another child was harmed.
+    assert all((d.old.colour, d.new.colour, d.new.category) == ("amber", "red", "abusive") for d in changed)
+    assert {d.old.category for d in changed} == {"problematic", "abusive"}  # coercion already made it abusive
+    # ...and the threshold only where another child was harmed (and coercion or a difference in age had not
+    # already made it child protection): on its own, and in a school, where the rules test both together.
     threshold = {(d.case.age, d.case.variation.id, d.old.threshold, d.new.threshold)
                  for d in changed if d.old.threshold != d.new.threshold}
-    assert threshold == {(age, "another_child_harmed", "child-in-need", "child-protection") for age in range(13, 18)}
+    assert threshold == {(age, v, "child-in-need", "child-protection") for age in range(13, 18)
+                         for v in ("another_child_harmed", "flag:another_child_harmed+setting:school")}
+
+
+def test_combinations_the_rules_test_together_are_assessed(report):
+    combined = {v.id for v in report.variations if v.kind == "combined"}
+    assert {"flag:another_child_harmed+indicator:coercion", "flag:another_child_harmed+indicator:divergent-ages",
+            "flag:another_child_harmed+setting:school", "indicator:frequency+setting:school"} <= combined
 
 
 def test_step_changes_are_exactly_the_timescale_and_the_new_condition(report):
@@ -94,10 +102,10 @@ def test_text_report_lists_the_outcome_change_in_plain_words(capsys):
     assert main(["diff", str(VERSIONS / "v1"), str(VERSIONS / "v2")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("What changed in version 2\n")
-    assert "threshold child-in-need → child-protection; colour amber → red; category problematic → abusive (5 cases)" in out
+    assert "threshold child-in-need → child-protection; colour amber → red; category problematic → abusive (10 cases)" in out
     assert ("13-17 'taking and sending naked or sexually provocative images of self or others' at ages\n"
-            "        13–17 with another child harmed") in out
-    assert "step 'strategy-meeting' within 3 days → 2 working days (1146 cases)" in out
+            "        13–17 with another child harmed; with another child harmed, in the 'school' setting") in out
+    assert "step 'strategy-meeting' within 3 days → 2 working days (2294 cases)" in out
     assert "every case at threshold early-help with any one indicator of harm" in out
     assert "moved band: 5-9 'sourcing pornographic material online': band 5-9 → 9-13" in out
 
@@ -107,16 +115,18 @@ def test_markdown_page_for_the_site(tmp_path):
     assert main(["diff", str(VERSIONS / "v1"), str(VERSIONS / "v2"), "--markdown", str(page)]) == 0
     text = page.read_text(encoding="utf-8")
     assert text.startswith('---\ntitle: "What changed in version 2"\nrender_macros: false\n---\n\n# What changed in version 2\n')
-    assert "### Colour, category or threshold changes (95 cases)" in text
-    assert "- 13-17 'taking and sending naked or sexually provocative images of self or others' at ages 13–17 with another child harmed" in text
+    assert "### Colour, category or threshold changes (120 cases)" in text
+    assert ("- 13-17 'taking and sending naked or sexually provocative images of self or others' at ages 13–17 "
+            "with another child harmed; with another child harmed, in the 'school' setting") in text
 
 
 def test_the_same_version_twice_changes_nothing(capsys):
     assert main(["diff", str(VERSIONS / "v1"), str(VERSIONS / "v1")]) == 0
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())
     assert "0 changes to the data and pages." in out
     assert "0 give a different result" in out
     assert "Nothing: the data and the page text are the same." in out
+    assert "None: every behaviour gets the same colour, category and threshold as before." in out
 
 
 def test_git_revisions(tmp_path):
