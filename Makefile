@@ -1,14 +1,15 @@
 # Two commands for a new user (see README.md):
 #   make serve   set up .venv and node_modules, then serve the site on http://127.0.0.1:8000
 #   make test    set up everything the tests need, then run the whole test suite
-# Other targets: make build (strict build into site/), make bench, make clean.
+# Other targets: make build (strict build into site/), make bench, make clean, and for
+# the board: make review, make diff OLD=<revision or folder> [NEW=...], make release.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup setup-test serve build test bench clean
+.PHONY: setup setup-test serve build test bench clean review diff release
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +41,16 @@ test: setup-test
 bench: setup-test
 	$(BIN)/python bench/checker_startup.py
 	$(BIN)/python bench/assess.py
+
+review: setup
+	$(BIN)/python -m hsb_review review
+
+diff: setup
+	@test -n "$(OLD)" || { echo "Say which version to compare with: make diff OLD=<git revision or folder> [NEW=...]" >&2; exit 2; }
+	$(BIN)/python -m hsb_review diff $(OLD) $(NEW)
+
+release: setup-test
+	$(BIN)/python -m hsb_review release
 
 clean:
 	rm -rf site site.building .cache build dist *.egg-info
