@@ -4,7 +4,8 @@ After the pages are written (``on_post_build``) it adds to the built site:
 
 - ``assets/checker/pyodide/<hash>/``: only the Pyodide runtime files the checker needs,
   copied from ``node_modules/pyodide`` (installed by ``npm ci``, exact version pinned in
-  package.json), with ``python_stdlib.zip`` replaced by a copy precompiled to bytecode.
+  package.json), with ``python_stdlib.zip`` replaced by a copy precompiled to bytecode
+  and ``pyodide-lock.json`` by one whose package list is empty.
   The bytecode is made by Pyodide itself, run under Node at build time
   (``hooks/pyodide_prepare.mjs``): no other interpreter can make it.
 - ``assets/checker/wheel/<hash>/*.whl``: ``decision_aid`` with its data, built by pip
@@ -51,6 +52,7 @@ ASSETS = "assets/checker"
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
 STDLIB = "python_stdlib.zip"
 SNAPSHOT = "decision_aid.snapshot"
+BRIDGE = "assets/checker/bridge.py"     # in docs/: the page runs it too
 SNAPSHOT_MAGIC = b"HSBSNAP1"
 SNAPSHOT_PAGE = 4096
 # Set HSB_NO_SNAPSHOT=1 to build without the snapshot (the checker then starts from bytecode).
@@ -146,6 +148,19 @@ def compiled_stdlib(npm: Path, version: str, cache: Path) -> Path:
     return target
 
 
+def lock_file(npm: Path, version: str, cache: Path) -> Path:
+    """pyodide-lock.json with its package list emptied: the checker loads no package from it,
+    and an empty list guarantees none is ever fetched (from a CDN or anywhere else)."""
+    target = cache / f"lock-{version}" / "pyodide-lock.json"
+    if not target.is_file():
+        lock = json.loads((npm / "pyodide-lock.json").read_text(encoding="utf-8"))
+        tmp = target.with_name(f".{os.getpid()}.json")
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps({"info": lock["info"], "packages": {}}), encoding="utf-8")
+        _publish(tmp, target)
+    return target
+
+
 def _wheel_inputs(project: Path) -> list[Path]:
     files = [project / "pyproject.toml"]
     files += sorted(p for p in (project / "decision_aid").rglob("*.py") if "__pycache__" not in p.parts)
@@ -232,9 +247,9 @@ def sparse(raw: bytes) -> bytes:
     return header + table + b"".join(raw[o:o + n] for o, n in runs)
 
 
-def snapshot(npm: Path, version: str, stdlib: Path, wheel_path: Path, cache: Path) -> Path | None:
+def snapshot(npm: Path, version: str, stdlib: Path, wheel_path: Path, bridge: Path, cache: Path) -> Path | None:
     key = "snapshot-" + _sha(version.encode(), _file_sha(stdlib).encode(), _file_sha(wheel_path).encode(),
-                             NODE_SCRIPT.read_bytes())[:16]
+                             NODE_SCRIPT.read_bytes(), bridge.read_bytes())[:16]
     target = cache / key / SNAPSHOT
     failed = cache / key / "failed.txt"
     if target.is_file():
@@ -245,7 +260,7 @@ def snapshot(npm: Path, version: str, stdlib: Path, wheel_path: Path, cache: Pat
     target.parent.mkdir(parents=True, exist_ok=True)
     raw_file = target.parent / f".{os.getpid()}.raw"
     try:
-        _run(["node", str(NODE_SCRIPT), "snapshot", str(npm), str(stdlib), str(wheel_path), str(raw_file)],
+        _run(["node", str(NODE_SCRIPT), "snapshot", str(npm), str(stdlib), str(wheel_path), str(bridge), str(raw_file)],
              "Making the snapshot")
     except PluginError as e:
         # The snapshot is an optional speed-up through a private API: the checker works without it.
@@ -258,7 +273,7 @@ def snapshot(npm: Path, version: str, stdlib: Path, wheel_path: Path, cache: Pat
     return _publish(tmp, target)
 
 
-def prepare(project: Path) -> Bundle:
+def prepare(project: Path, docs: Path) -> Bundle:
     """Everything the browser needs, built or taken from the cache."""
     npm = _pyodide_dir(project)
     version = json.loads((npm / "package.json").read_text(encoding="utf-8"))["version"]
@@ -267,10 +282,11 @@ def prepare(project: Path) -> Bundle:
     wheel_path = wheel(project, cache)
     return Bundle(
         pyodide_version=version,
-        runtime={**{name: npm / name for name in RUNTIME_FILES}, STDLIB: stdlib},
+        runtime={**{name: npm / name for name in RUNTIME_FILES}, STDLIB: stdlib,
+                 "pyodide-lock.json": lock_file(npm, version, cache)},
         wheel=wheel_path,
         probe=probe(wheel_path),
-        snapshot=None if NO_SNAPSHOT else snapshot(npm, version, stdlib, wheel_path, cache),
+        snapshot=None if NO_SNAPSHOT else snapshot(npm, version, stdlib, wheel_path, docs / BRIDGE, cache),
     )
 
 
@@ -332,7 +348,7 @@ def service_worker(version: str, files: list[str], immutable: list[str]) -> str:
 def on_post_build(config) -> None:
     project = Path(config.config_file_path).resolve().parent
     site = Path(config.site_dir)
-    bundle = prepare(project)
+    bundle = prepare(project, Path(config.docs_dir))
     manifest = install(bundle, site)
     (site / "sw.js").unlink(missing_ok=True)
     (site / ASSETS / "bundle.json").unlink(missing_ok=True)

@@ -7,10 +7,12 @@
 //       hash-based .pyc, sources dropped), so start-up no longer compiles the standard
 //       library. Deterministic: entries sorted, fixed timestamps.
 //
-//   node hooks/pyodide_prepare.mjs snapshot <pyodide dir> <stdlib.zip> <wheel> <out.bin>
-//       Starts Pyodide on that standard library, installs the wheel, imports
-//       decision_aid and loads its data, then saves a memory snapshot. The snapshot API
-//       is private to Pyodide: the browser uses it only behind a fallback.
+//   node hooks/pyodide_prepare.mjs snapshot <pyodide dir> <stdlib.zip> <wheel> <bridge.py> <out.bin>
+//       Starts Pyodide on that standard library, installs the wheel, runs the page's
+//       bridge (docs/assets/checker/bridge.py: imports decision_aid, loads its data,
+//       defines the functions the page calls, warms pure caches), then saves a memory
+//       snapshot. The snapshot API is private to Pyodide: the browser uses it only
+//       behind a fallback.
 //
 // Prints one JSON line with what it did; exits non-zero with a message on failure.
 
@@ -62,13 +64,14 @@ async function compileStdlib(dir, outZip) {
   return { compiled: counts[0], kept_as_source: counts[1], python: py.runPython("import sys; sys.version.split()[0]") };
 }
 
-async function snapshot(dir, stdlibZip, wheel, outBin) {
+async function snapshot(dir, stdlibZip, wheel, bridge, outBin) {
   const py = await pyodideAt(dir, { stdLibURL: stdlibZip, _makeSnapshot: true });
   const sitePackages = py.runPython("import sysconfig; sysconfig.get_path('purelib')");
   py.unpackArchive(new Uint8Array(fs.readFileSync(wheel)), "wheel", { extractDir: sitePackages });
-  // Everything the checker needs at run time is imported and its data loaded now, so a
-  // page restored from the snapshot answers at once.
-  py.runPython("import json, decision_aid; decision_aid.protocol(); import gc; gc.collect()");
+  // Everything the checker needs at run time is imported, its data loaded and the
+  // page's functions defined now, so a page restored from the snapshot answers at once.
+  py.runPython(fs.readFileSync(bridge, "utf8"));
+  py.runPython("hsb_warm_up(); import gc; gc.collect()");
   const bytes = py.makeMemorySnapshot();
   fs.writeFileSync(outBin + ".tmp", bytes);
   fs.renameSync(outBin + ".tmp", outBin);
@@ -78,8 +81,8 @@ async function snapshot(dir, stdlibZip, wheel, outBin) {
 try {
   let result;
   if (command === "compile-stdlib" && args.length === 2) result = await compileStdlib(...args);
-  else if (command === "snapshot" && args.length === 4) result = await snapshot(...args);
-  else throw new Error("usage: pyodide_prepare.mjs compile-stdlib <pyodide dir> <out.zip> | snapshot <pyodide dir> <stdlib.zip> <wheel> <out.bin>");
+  else if (command === "snapshot" && args.length === 5) result = await snapshot(...args);
+  else throw new Error("usage: pyodide_prepare.mjs compile-stdlib <pyodide dir> <out.zip> | snapshot <pyodide dir> <stdlib.zip> <wheel> <bridge.py> <out.bin>");
   console.log(JSON.stringify(result));
   process.exit(0);
 } catch (e) {

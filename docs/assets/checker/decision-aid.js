@@ -13,6 +13,8 @@
 //   await window.decisionAid.relevantQuestions(situation)
 //       decision_aid.relevant_questions(): {questions: [...], indicators: [...]}, the
 //       yes/no questions and indicators whose answer would change the result.
+//   window.decisionAid.info     what ready resolved with (null before).
+//   window.decisionAid.lastMs   how long the last call took inside the worker, in ms.
 //
 // Situations go to the worker as JSON and nowhere else: nothing is sent or stored.
 
@@ -41,6 +43,7 @@ export function createDecisionAid() {
   let worker = null;
   let nextId = 1;
   let info = null;
+  let lastMs = null;
   let failure = null;
   let settle;
   const ready = new Promise((resolve, reject) => { settle = { resolve, reject }; });
@@ -83,6 +86,7 @@ export function createDecisionAid() {
         const call = pending.get(data.id);
         if (!call) return;
         pending.delete(data.id);
+        lastMs = data.ms;
         if ("ok" in data) call.resolve(JSON.parse(data.ok));
         else call.reject(new Error(data.error));
       }
@@ -116,6 +120,7 @@ export function createDecisionAid() {
     assess: (situation) => call("assess", situation),
     relevantQuestions: (situation) => call("relevant_questions", situation),
     get info() { return info; },
+    get lastMs() { return lastMs; },
   });
 }
 

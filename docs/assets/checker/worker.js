@@ -3,11 +3,12 @@
 //
 // Start-up, fastest first (the files are listed in bundle.json, made by
 // hooks/browser_bundle.py):
-//   "snapshot": restore a memory snapshot taken at build time with decision_aid already
-//               imported and its data loaded (a private Pyodide API, so the result is
-//               checked against a probe answer computed by CPython at build time);
-//   "bytecode": start Pyodide on a standard library precompiled to bytecode, then
-//               unpack the decision_aid wheel and import it.
+//   "snapshot": restore a memory snapshot taken at build time with decision_aid imported,
+//               its data loaded and bridge.py's functions defined. It uses a private
+//               Pyodide API, so the restored interpreter must first give, for a probe
+//               situation, exactly the answer CPython gave at build time;
+//   "bytecode": start Pyodide on a standard library precompiled to bytecode, unpack the
+//               decision_aid wheel and run bridge.py.
 // The worker's name picks the mode: decision-aid.js starts a "bytecode" worker if a
 // "snapshot" one reports that it failed.
 //
@@ -17,18 +18,20 @@
 // Nothing is stored or sent anywhere: requests go only to the site's own files.
 
 const HERE = new URL("./", import.meta.url);
+const MODE = self.name === "bytecode" ? "bytecode" : "snapshot";
 const started = performance.now();
 const marks = {};
 const mark = (name) => { marks[name] = Math.round(performance.now() - started); };
 
-// Downloads start together; Pyodide's own fetch() of a file already being fetched gets
-// that response instead of asking again.
-const early = new Map();
+// Every download starts at once. When Pyodide later asks for a file already on its way,
+// it gets that response instead of a second request.
 const networkFetch = globalThis.fetch.bind(globalThis);
+const early = new Map();
 function prefetch(url) {
   const response = networkFetch(url);
   response.catch(() => {});
   early.set(url, response);
+  return response;
 }
 globalThis.fetch = (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
@@ -46,15 +49,31 @@ async function ok(response, what) {
   return r;
 }
 
+// The WebAssembly module compiles (on the browser's background threads) while Pyodide's
+// JavaScript loads; Pyodide's own instantiateStreaming() then just instantiates it.
+function compileEarly(url) {
+  const compiled = ok(networkFetch(url), "The Python runtime").then((response) =>
+    WebAssembly.compileStreaming(response.clone()).catch(() => response.arrayBuffer().then((b) => WebAssembly.compile(b))));
+  compiled.then(() => mark("wasm"), () => {});
+  compiled.catch(() => {});
+  early.set(url, Promise.resolve(new Response(null)));
+  const instantiateStreaming = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const module = await compiled.catch(() => null);
+    if (!module) return instantiateStreaming(networkFetch(url), imports);
+    return { module, instance: await WebAssembly.instantiate(module, imports) };
+  };
+}
+
 // The snapshot file without its zero pages (hooks/browser_bundle.py: sparse()).
 function unsparse(buffer) {
   const bytes = new Uint8Array(buffer);
   const view = new DataView(buffer);
-  const magic = new TextDecoder().decode(bytes.subarray(0, 8));
-  if (magic !== "HSBSNAP1") throw new Error("The start-up snapshot is not in the expected format.");
-  const total = view.getUint32(8, true);
+  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== "HSBSNAP1") {
+    throw new Error("The start-up snapshot is not in the expected format.");
+  }
+  const memory = new Uint8Array(view.getUint32(8, true));
   const count = view.getUint32(12, true);
-  const memory = new Uint8Array(total);
   let position = 16 + count * 8;
   for (let i = 0; i < count; i++) {
     const offset = view.getUint32(16 + i * 8, true);
@@ -65,77 +84,48 @@ function unsparse(buffer) {
   return memory;
 }
 
-// The only Python the page runs: JSON in, JSON out, the module's own messages as errors.
-const BRIDGE = `
-import json
-import decision_aid
-from decision_aid import InvalidSituation
-
-def _answer(function, text):
-    try:
-        value = function(json.loads(text))
-    except InvalidSituation as e:
-        return json.dumps({"error": str(e)}, ensure_ascii=False)
-    except Exception as e:  # a bug, not bad input: say what it was
-        return json.dumps({"error": f"{type(e).__name__}: {e}", "bug": True}, ensure_ascii=False)
-    return json.dumps({"ok": value}, ensure_ascii=False)
-
-def assess(text):
-    return _answer(lambda situation: decision_aid.assess(situation).to_dict(), text)
-
-def relevant_questions(text):
-    return _answer(decision_aid.relevant_questions, text)
-
-(assess, relevant_questions, decision_aid.protocol().document.current.number)
-`;
-
-function sitePackages(pyodide) {
-  return pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-}
-
-async function installWheel(pyodide, wheel) {
-  pyodide.unpackArchive(new Uint8Array(await wheel), "wheel", { extractDir: sitePackages(pyodide) });
-}
-
 let handlers = null;
 let triedSnapshot = false;
 
-async function start(mode) {
+async function start() {
   const bundle = await (await ok(networkFetch(new URL("bundle.json", HERE), { cache: "no-cache" }), "The checker's file list")).json();
   mark("bundle");
   const runtime = new URL(bundle.runtime, HERE);
-  const useSnapshot = mode === "snapshot" && Boolean(bundle.snapshot);
-  triedSnapshot = useSnapshot;
-  for (const name of ["pyodide.asm.wasm", "pyodide-lock.json"]) prefetch(new URL(name, runtime).href);
-  prefetch(new URL(bundle.stdlib, HERE).href);
-  const memory = useSnapshot
-    ? ok(networkFetch(new URL(bundle.snapshot, HERE)), "The start-up snapshot").then((r) => r.arrayBuffer()).then(unsparse)
+  const at = (path) => new URL(path, HERE).href;
+  triedSnapshot = MODE === "snapshot" && Boolean(bundle.snapshot);
+
+  compileEarly(new URL("pyodide.asm.wasm", runtime).href);
+  prefetch(new URL("pyodide-lock.json", runtime).href);
+  prefetch(at(bundle.stdlib));
+  const memory = triedSnapshot
+    ? ok(networkFetch(at(bundle.snapshot)), "The start-up snapshot").then((r) => r.arrayBuffer()).then((b) => { mark("snapshot"); return unsparse(b); })
     : null;
   if (memory) memory.catch(() => {});
-  const wheel = useSnapshot ? null : ok(networkFetch(new URL(bundle.wheel, HERE)), "The decision_aid package").then((r) => r.arrayBuffer());
-  if (wheel) wheel.catch(() => {});
-  // Loaded now so that it downloads and compiles while the rest arrives.
-  import(new URL("pyodide.asm.mjs", runtime).href).catch(() => {});
+  const wheel = triedSnapshot ? null : ok(networkFetch(at(bundle.wheel)), "The decision_aid package").then((r) => r.arrayBuffer());
+  const bridge = triedSnapshot ? null : ok(networkFetch(at("bridge.py")), "The checker's bridge").then((r) => r.text());
+  for (const p of [wheel, bridge]) if (p) p.catch(() => {});
+  import(new URL("pyodide.asm.mjs", runtime).href).catch(() => {}); // loads while the rest downloads
   const { loadPyodide } = await import(new URL("pyodide.mjs", runtime).href);
   mark("loader");
 
-  const options = {
-    indexURL: runtime.href,
-    stdLibURL: new URL(bundle.stdlib, HERE).href,
-    stdout: () => {},
-    stderr: () => {},
-  };
+  const options = { indexURL: runtime.href, stdLibURL: at(bundle.stdlib), stdout: () => {}, stderr: () => {} };
   if (memory) options._loadSnapshot = memory;
   const pyodide = await loadPyodide(options);
   mark("python");
-  if (wheel) await installWheel(pyodide, wheel);
-  const [assess, relevantQuestions, protocolVersion] = pyodide.runPython(BRIDGE).toJs();
+  if (!memory) {
+    const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+    pyodide.unpackArchive(new Uint8Array(await wheel), "wheel", { extractDir: sitePackages });
+    pyodide.runPython(await bridge);
+  }
+  const assess = pyodide.globals.get("hsb_assess");
+  const relevantQuestions = pyodide.globals.get("hsb_relevant_questions");
+  if (!assess || !relevantQuestions) throw new Error("The checker's functions are missing.");
   mark("imported");
 
-  // Check the interpreter gives, for the probe situation, exactly CPython's answer.
+  // The interpreter must give, for the probe situation, exactly CPython's answer.
   const probe = JSON.parse(assess(JSON.stringify(bundle.probe.situation)));
   if (JSON.stringify(probe.ok) !== JSON.stringify(bundle.probe.result)) {
-    throw new Error("The checker's self-test gave a different answer from the published rules.");
+    throw new Error("its self-test gave a different answer from the published rules.");
   }
   mark("checked");
   handlers = { assess, relevant_questions: relevantQuestions };
@@ -144,46 +134,36 @@ async function start(mode) {
     mode: memory ? "snapshot" : "bytecode",
     build: bundle.build,
     pyodide: bundle.pyodide,
-    protocolVersion,
+    protocolVersion: probe.ok.protocol_version,
     marks,
     ms: Math.round(performance.now() - started),
   });
-  if (memory) {
-    // Put the package's files in place too, in case anything is imported later.
-    ok(networkFetch(new URL(bundle.wheel, HERE)), "The decision_aid package")
-      .then((r) => r.arrayBuffer()).then((w) => installWheel(pyodide, w)).catch(() => {});
-  }
 }
 
-const queue = [];
-onmessage = (event) => {
+function answer(event) {
   const { id, op, situation } = event.data || {};
-  if (!handlers) {
-    queue.push(event);
-    return;
-  }
   const t = performance.now();
   const handler = handlers[op];
   if (!handler) {
     postMessage({ id, error: `Unknown request '${op}'.` });
     return;
   }
-  let answer;
+  let reply;
   try {
-    answer = JSON.parse(handler(situation));
+    reply = JSON.parse(handler(situation));
   } catch (e) {
-    postMessage({ id, error: String(e && e.message || e), ms: performance.now() - t });
+    postMessage({ id, error: String((e && e.message) || e), ms: performance.now() - t });
     return;
   }
   const ms = performance.now() - t;
-  postMessage("ok" in answer ? { id, ok: JSON.stringify(answer.ok), ms } : { id, error: answer.error, ms });
-};
+  postMessage("ok" in reply ? { id, ok: JSON.stringify(reply.ok), ms } : { id, error: reply.error, ms });
+}
 
-const mode = self.name === "bytecode" ? "bytecode" : "snapshot";
-start(mode).then(
-  () => { for (const event of queue.splice(0)) onmessage(event); },
-  (e) => {
-    // Only a failure of the snapshot start is worth a second try, from bytecode.
-    postMessage({ type: "failed", message: String(e && e.message || e), retry: triedSnapshot });
-  },
+const waiting = [];
+onmessage = (event) => (handlers ? answer(event) : waiting.push(event));
+
+start().then(
+  () => { for (const event of waiting.splice(0)) answer(event); },
+  // Only a failure of the snapshot start is worth a second try, from bytecode.
+  (e) => postMessage({ type: "failed", message: String((e && e.message) || e), retry: triedSnapshot }),
 );

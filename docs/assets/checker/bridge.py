@@ -1,0 +1,41 @@
+"""The only Python the checker runs besides decision_aid itself: JSON text in, JSON text out.
+
+Run by the page's worker (docs/assets/checker/worker.js) and, at build time, before the
+start-up snapshot is taken (hooks/pyodide_prepare.mjs), so a page restored from the
+snapshot finds these functions ready. Bad input comes back as decision_aid's own
+message; nothing here knows a rule.
+"""
+
+import json
+
+import decision_aid
+from decision_aid import InvalidSituation
+
+
+def _answer(function, text):
+    try:
+        value = function(json.loads(text))
+    except InvalidSituation as e:
+        return json.dumps({"error": str(e)}, ensure_ascii=False)
+    except Exception as e:  # a bug, not bad input: say what it was
+        return json.dumps({"error": f"{type(e).__name__}: {e}", "bug": True}, ensure_ascii=False)
+    return json.dumps({"ok": value}, ensure_ascii=False)
+
+
+def hsb_assess(text):
+    """decision_aid.assess(situation).to_dict(), as JSON."""
+    return _answer(lambda situation: decision_aid.assess(situation).to_dict(), text)
+
+
+def hsb_relevant_questions(text):
+    """decision_aid.relevant_questions(situation), as JSON."""
+    return _answer(decision_aid.relevant_questions, text)
+
+
+def hsb_warm_up():
+    """Fill decision_aid's and re's caches (pure functions only) before a snapshot is taken."""
+    p = decision_aid.protocol()
+    for behaviour in p.behaviours:
+        band = p.band(behaviour.band)
+        hsb_assess(json.dumps({"age": band.min_age, "behaviours": [behaviour.id]}))
+    hsb_relevant_questions(json.dumps({"age": p.bands[0].max_age, "behaviours": [p.behaviours[0].id]}))

@@ -1,0 +1,67 @@
+"""What the browser tests and bench/checker_startup.py share: the server and the browser.
+
+Debian's Chromium (``/usr/bin/chromium``) is driven through Playwright's
+``executable_path``, because ``playwright install`` cannot download browsers here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+SERVER = Path(__file__).with_name("server.py")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-extensions",
+]
+
+
+def chromium_path() -> str | None:
+    """HSB_CHROMIUM, else Debian's chromium, else whatever 'chromium' is on PATH."""
+    for candidate in (os.environ.get("HSB_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def launch(playwright, **kwargs):
+    path = chromium_path()
+    if path is None:
+        raise RuntimeError("No Chromium found: install Debian's 'chromium' (sudo apt-get install chromium) "
+                           "or set HSB_CHROMIUM to a Chromium or Chrome binary.")
+    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, **kwargs)
+
+
+@dataclass
+class Server:
+    """A static server for ``directory`` on 127.0.0.1, in its own process (kill it to go offline)."""
+
+    directory: Path
+    process: subprocess.Popen | None = None
+    url: str = ""
+
+    def start(self) -> "Server":
+        self.process = subprocess.Popen([sys.executable, str(SERVER), str(self.directory)],
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("serving "):
+            self.stop()
+            raise RuntimeError(f"the test server did not start: {line!r}")
+        self.url = line.split()[1]
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def __enter__(self) -> "Server":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
