@@ -197,8 +197,10 @@ def wheel(project: Path, cache: Path) -> Path:
 
 
 def _check_wheel(path: Path, project: Path) -> None:
+    from decision_aid.loader import FILES   # the data files decision_aid reads
+
     names = set(zipfile.ZipFile(path).namelist())
-    wanted = {f"decision_aid/_data/{p.name}" for p in (project / "data").glob("*.toml")}
+    wanted = {f"decision_aid/_data/{name}" for name in FILES}
     wanted |= {f"decision_aid/{p.name}" for p in (project / "decision_aid").glob("*.py")}
     missing = sorted(wanted - names)
     if missing:

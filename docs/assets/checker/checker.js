@@ -349,16 +349,23 @@ export function startChecker(root, siteRoot) {
 
   filterBehaviours();
   ui.form.hidden = false;
+  const slow = setTimeout(() => {
+    if (!aid.info && !failure) ui.status.textContent = "Still preparing the checker… The first time, it has to download its files, which can take a while on a slow connection.";
+  }, 15000);
 
   return aid.ready.then(
     (info) => {
+      clearTimeout(slow);
       ui.status.textContent = "";
       ui.build.textContent = `Protocol version ${data.protocolVersion}. Checker build ${info.build}.`;
       root.dataset.ready = info.mode;
       refreshQuestions();
       showOfflineState(ui.build, info.build);
     },
-    (error) => showUnavailable(error),
+    (error) => {
+      clearTimeout(slow);
+      showUnavailable(error);
+    },
   );
 }
 

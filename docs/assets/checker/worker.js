@@ -57,13 +57,15 @@ function compileEarly(url) {
   compiled.then(() => mark("wasm"), () => {});
   compiled.catch(() => {});
   early.set(url, Promise.resolve(new Response(null)));
-  const instantiateStreaming = WebAssembly.instantiateStreaming;
   WebAssembly.instantiateStreaming = async (source, imports) => {
-    const module = await compiled.catch(() => null);
-    if (!module) return instantiateStreaming(networkFetch(url), imports);
+    const module = await compiled;
     return { module, instance: await WebAssembly.instantiate(module, imports) };
   };
+  return compiled;
 }
+
+// Pyodide waits for ever if its WebAssembly cannot be loaded: fail instead.
+const unless = (compiled) => compiled.then(() => new Promise(() => {}));
 
 // The snapshot file without its zero pages (hooks/browser_bundle.py: sparse()).
 function unsparse(buffer) {
@@ -94,7 +96,7 @@ async function start() {
   const at = (path) => new URL(path, HERE).href;
   triedSnapshot = MODE === "snapshot" && Boolean(bundle.snapshot);
 
-  compileEarly(new URL("pyodide.asm.wasm", runtime).href);
+  const compiled = compileEarly(new URL("pyodide.asm.wasm", runtime).href);
   prefetch(new URL("pyodide-lock.json", runtime).href);
   prefetch(at(bundle.stdlib));
   const memory = triedSnapshot
@@ -110,7 +112,7 @@ async function start() {
 
   const options = { indexURL: runtime.href, stdLibURL: at(bundle.stdlib), stdout: () => {}, stderr: () => {} };
   if (memory) options._loadSnapshot = memory;
-  const pyodide = await loadPyodide(options);
+  const pyodide = await Promise.race([loadPyodide(options), unless(compiled)]);
   mark("python");
   if (!memory) {
     const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
