@@ -13,41 +13,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from harness import Server, launch
+from harness import OFFSITE, REQUESTS, Server, launch, local, watch
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 740}
-
-# Every request URL any test's browser made: checked when the session ends.
-REQUESTS: list[str] = []
-OFFSITE: list[str] = []
-
-
-def local(url: str) -> bool:
-    parsed = urlparse(url)
-    return parsed.scheme in ("data", "blob", "about") or parsed.hostname == "127.0.0.1"
-
-
-def watch(context) -> None:
-    """Record every request of a context (page, worker and service worker) and block other hosts."""
-    def record(request) -> None:
-        REQUESTS.append(request.url)
-
-    def route(route) -> None:
-        if local(route.request.url):
-            route.continue_()
-        else:
-            OFFSITE.append(route.request.url)
-            route.abort()
-
-    context.on("request", record)
-    context.route("**/*", route)
-
 
 @pytest.fixture(scope="session")
 def site(request) -> Path:
@@ -93,11 +66,13 @@ def nothing_leaves_this_machine():
 
 @pytest.fixture
 def new_context(browser):
-    """Make watched browser contexts (a fresh profile each: no cache, no service worker)."""
+    """Make watched browser contexts (a fresh profile each: no cache, no service worker yet)."""
     made = []
 
     def make(**kwargs):
-        context = browser.new_context(**{"viewport": DESKTOP, **kwargs})
+        # Service workers are blocked unless a test asks for them: each would otherwise save
+        # the whole site (tens of MB) in the background of every test.
+        context = browser.new_context(**{"viewport": DESKTOP, "service_workers": "block", **kwargs})
         watch(context)
         made.append(context)
         return context
@@ -120,7 +95,7 @@ def page(context):
 @pytest.fixture(scope="module")
 def ready_page(browser, base_url):
     """One checker page with Python ready, shared by a module's tests (they must not change it)."""
-    context = browser.new_context(viewport=DESKTOP)
+    context = browser.new_context(viewport=DESKTOP, service_workers="block")
     watch(context)
     page = context.new_page()
     page.goto(base_url + "check/")

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 SERVER = Path(__file__).with_name("server.py")
 CHROMIUM_ARGS = [
@@ -65,3 +66,30 @@ class Server:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+# Every request URL any test's browser made (pages, workers, service workers), and every
+# request to another host that was refused: tests/browser/conftest.py checks them at the end.
+REQUESTS: list[str] = []
+OFFSITE: list[str] = []
+
+
+def local(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in ("data", "blob", "about") or parsed.hostname == "127.0.0.1"
+
+
+def watch(context) -> None:
+    """Record every request of a browser context and refuse any to another host."""
+    def record(request) -> None:
+        REQUESTS.append(request.url)
+
+    def route(route) -> None:
+        if local(route.request.url):
+            route.continue_()
+        else:
+            OFFSITE.append(route.request.url)
+            route.abort()
+
+    context.on("request", record)
+    context.route("**/*", route)

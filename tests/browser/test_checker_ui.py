@@ -5,9 +5,11 @@ The expected answers always come from decision_aid in CPython, never from this f
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from pypdf import PdfReader
 
 import decision_aid as da
 
@@ -115,6 +117,8 @@ def test_keyboard_only_from_age_to_result_print_and_start_again(context, base_ur
     assert f"version {P.document.current.number}" in printed
     assert re.search(r"Made on \d{1,2} [A-Z][a-z]+ \d{4}", printed)
     assert page.locator("h1").is_hidden()   # only the summary: the page's own text is left out
+    pdf = page.pdf(format="A4", margin={side: "1cm" for side in ("top", "bottom", "left", "right")})
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1, "the summary fits on one sheet of A4"
     page.emulate_media(media="screen")
     page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
 

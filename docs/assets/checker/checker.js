@@ -48,6 +48,7 @@ export function startChecker(root, siteRoot) {
     result: $("hsb-result"),
     resultHeading: $("hsb-result-heading"),
     resultBody: $("hsb-result-body"),
+    made: $("hsb-made"),
     announce: $("hsb-announce"),
     unavailable: $("hsb-unavailable"),
     build: $("hsb-build"),
@@ -153,7 +154,7 @@ export function startChecker(root, siteRoot) {
       const s = data.sections[ref];
       if (!s) continue;
       if (links.length) links.push(", ");
-      links.push(el("a", { href: new URL(s.url, siteRoot).href }, `${s.label} ${s.title}`));
+      links.push(el("a", { href: new URL(s.url, siteRoot).href }, s.label, el("span", { class: "hsb-cite-title" }, ` ${s.title}`)));
     }
     return links.length ? el("p", { class: "hsb-cites" }, "Protocol: ", links) : null;
   }
@@ -226,9 +227,8 @@ export function startChecker(root, siteRoot) {
       el("dt", {}, "Answered yes"),
       el("dd", {}, yes.length ? el("ul", {}, yes.map((q) => el("li", {}, q))) : "None")));
 
-    body.push(el("p", { class: "hsb-made" },
-      `Made on ${today()} with the protocol, version ${result.protocol_version}. No names or other details were recorded; nothing was sent or saved.`));
-
+    ui.made.textContent = `Made on ${today()} with the protocol, version ${result.protocol_version}. `
+      + "No names or other details were recorded; nothing was sent or saved.";
     ui.resultBody.replaceChildren(...body.filter(Boolean));
     ui.result.hidden = false;
     ui.resultHeading.focus();
@@ -307,6 +307,7 @@ export function startChecker(root, siteRoot) {
     refreshSeq += 1;
     ui.result.hidden = true;
     ui.resultBody.replaceChildren();
+    ui.made.textContent = "";
     ui.announce.textContent = "";
     filterBehaviours();
     showQuestions();
