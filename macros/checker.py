@@ -81,15 +81,24 @@ def behaviour_groups(p: Protocol) -> list[tuple[Band, list[Behaviour]]]:
     return [(band, [b for b in p.behaviours if b.band == band.id]) for band in p.bands]
 
 
-def checker(p: Protocol, title: str | None = None, level: int = 2) -> str:
+def root_of(page_url: str) -> str:
+    """The relative path from a page's URL ('check/', 'a/b.html') back to the site root."""
+    return "../" * page_url.strip("/").count("/") + ("../" if page_url.endswith("/") and page_url.strip("/") else "")
+
+
+def checker(p: Protocol, title: str | None = None, level: int = 2, page: Any = None) -> str:
     """The checker: form, result area, the fallback notices and its JSON data block.
 
     ``title``: a heading for the checker (when it is embedded in another page) at
     ``level``; its parts are then one level below. Without a title (the checker's own
     page, whose title is the page heading) the parts are at ``level``.
+    ``page``: the page being built (``page`` in a Markdown page). With it, the checker
+    starts Python as soon as the browser reaches the form, not only once the whole page
+    has loaded.
     """
     if not 1 <= level <= 5:
         raise ValueError(f"checker(level={level}): the heading level must be 1 to 5")
+    early = None if page is None else root_of(page.url) + "assets/checker/decision-aid.js"
     part_level = level + 1 if title else level
     setting_ids = [s.id for s in p.settings]
     return render(
@@ -109,6 +118,7 @@ def checker(p: Protocol, title: str | None = None, level: int = 2) -> str:
         next_steps_page=NEXT_STEPS_PAGE,
         version=p.document.current.number,
         data=checker_data(p),
+        early_script=early,
     )
 
 

@@ -19,6 +19,7 @@
 // Situations go to the worker as JSON and nowhere else: nothing is sent or stored.
 
 const WORKER = new URL("./worker.js", import.meta.url);
+const BUNDLE = new URL("./bundle.json", import.meta.url);
 
 function unavailable(message) {
   const error = new Error(message);
@@ -56,6 +57,9 @@ export function createDecisionAid() {
     pending.clear();
   }
 
+  // The file list is fetched here, while the worker's own script loads, and handed over.
+  const bundle = fetch(BUNDLE, { cache: "no-cache" }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+
   function spawn(mode) {
     if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
       fail("This browser cannot run the checker: it needs WebAssembly and web workers.");
@@ -68,6 +72,7 @@ export function createDecisionAid() {
       return;
     }
     const own = worker;
+    bundle.then((files) => own.postMessage({ bundle: files }));
     const failed = (message, retry) => {
       own.terminate();
       if (own !== worker || failure) return;
@@ -131,3 +136,7 @@ export function decisionAid() {
   }
   return window.decisionAid;
 }
+
+// On a page with the checker, start at once: the checker's HTML loads this module early
+// (macros/checker.py), before the rest of the page has loaded.
+if (document.getElementById("hsb-checker")) decisionAid();

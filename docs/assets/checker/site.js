@@ -6,6 +6,7 @@
 //   whole site, the Pyodide runtime and the decision_aid package, so that every page
 //   and the checker work offline after one visit. Nothing else is stored.
 
+import "./decision-aid.js"; // listed here too, so it downloads alongside checker.js
 import { startChecker } from "./checker.js";
 
 const ROOT = new URL("../../", import.meta.url);

@@ -12,7 +12,8 @@
 // The worker's name picks the mode: decision-aid.js starts a "bytecode" worker if a
 // "snapshot" one reports that it failed.
 //
-// Messages in:  {id, op: "assess" | "relevant_questions", situation: <JSON text>}
+// Messages in:  {bundle: <bundle.json's content, or null>} first, from the page; then
+//               {id, op: "assess" | "relevant_questions", situation: <JSON text>}
 // Messages out: {type: "ready", ...} or {type: "failed", message, retry}, then one
 //               {id, ok: <JSON text>, ms} or {id, error: <message>, ms} per request.
 // Nothing is stored or sent anywhere: requests go only to the site's own files.
@@ -27,8 +28,16 @@ const mark = (name) => { marks[name] = Math.round(performance.now() - started); 
 // it gets that response instead of a second request.
 const networkFetch = globalThis.fetch.bind(globalThis);
 const early = new Map();
+
+// Files under a content-hashed folder never change: once the service worker has saved
+// them, read them straight from its cache (no round trip through the service worker).
+function hashedFetch(url) {
+  const saved = self.caches ? caches.match(url).catch(() => undefined) : Promise.resolve(undefined);
+  return saved.then((hit) => hit || networkFetch(url));
+}
+
 function prefetch(url) {
-  const response = networkFetch(url);
+  const response = hashedFetch(url);
   response.catch(() => {});
   early.set(url, response);
   return response;
@@ -52,14 +61,17 @@ async function ok(response, what) {
 // The WebAssembly module compiles (on the browser's background threads) while Pyodide's
 // JavaScript loads; Pyodide's own instantiateStreaming() then just instantiates it.
 function compileEarly(url) {
-  const compiled = ok(networkFetch(url), "The Python runtime").then((response) =>
+  const compiled = ok(hashedFetch(url), "The Python runtime").then((response) =>
     WebAssembly.compileStreaming(response.clone()).catch(() => response.arrayBuffer().then((b) => WebAssembly.compile(b))));
   compiled.then(() => mark("wasm"), () => {});
   compiled.catch(() => {});
   early.set(url, Promise.resolve(new Response(null)));
   WebAssembly.instantiateStreaming = async (source, imports) => {
     const module = await compiled;
-    return { module, instance: await WebAssembly.instantiate(module, imports) };
+    mark("instantiate");
+    const instance = await WebAssembly.instantiate(module, imports);
+    mark("instantiated");
+    return { module, instance };
   };
   return compiled;
 }
@@ -89,8 +101,19 @@ function unsparse(buffer) {
 let handlers = null;
 let triedSnapshot = false;
 
+// The page sends the file list (it fetches it while this script loads); if it could
+// not, the worker asks for it itself.
+let receiveBundle;
+const fromPage = new Promise((resolve) => { receiveBundle = resolve; });
+
+async function fileList() {
+  const bundle = await fromPage;
+  if (bundle) return bundle;
+  return (await ok(networkFetch(new URL("bundle.json", HERE), { cache: "no-cache" }), "The checker's file list")).json();
+}
+
 async function start() {
-  const bundle = await (await ok(networkFetch(new URL("bundle.json", HERE), { cache: "no-cache" }), "The checker's file list")).json();
+  const bundle = await fileList();
   mark("bundle");
   const runtime = new URL(bundle.runtime, HERE);
   const at = (path) => new URL(path, HERE).href;
@@ -100,10 +123,10 @@ async function start() {
   prefetch(new URL("pyodide-lock.json", runtime).href);
   prefetch(at(bundle.stdlib));
   const memory = triedSnapshot
-    ? ok(networkFetch(at(bundle.snapshot)), "The start-up snapshot").then((r) => r.arrayBuffer()).then((b) => { mark("snapshot"); return unsparse(b); })
+    ? ok(hashedFetch(at(bundle.snapshot)), "The start-up snapshot").then((r) => r.arrayBuffer()).then((b) => { mark("snapshot"); return unsparse(b); })
     : null;
   if (memory) memory.catch(() => {});
-  const wheel = triedSnapshot ? null : ok(networkFetch(at(bundle.wheel)), "The decision_aid package").then((r) => r.arrayBuffer());
+  const wheel = triedSnapshot ? null : ok(hashedFetch(at(bundle.wheel)), "The decision_aid package").then((r) => r.arrayBuffer());
   const bridge = triedSnapshot ? null : ok(networkFetch(at("bridge.py")), "The checker's bridge").then((r) => r.text());
   for (const p of [wheel, bridge]) if (p) p.catch(() => {});
   import(new URL("pyodide.asm.mjs", runtime).href).catch(() => {}); // loads while the rest downloads
@@ -139,6 +162,7 @@ async function start() {
     protocolVersion: probe.ok.protocol_version,
     marks,
     ms: Math.round(performance.now() - started),
+    origin: performance.timeOrigin + started,
   });
 }
 
@@ -162,7 +186,11 @@ function answer(event) {
 }
 
 const waiting = [];
-onmessage = (event) => (handlers ? answer(event) : waiting.push(event));
+onmessage = (event) => {
+  if (event.data && "bundle" in event.data) receiveBundle(event.data.bundle);
+  else if (handlers) answer(event);
+  else waiting.push(event);
+};
 
 start().then(
   () => { for (const event of waiting.splice(0)) answer(event); },
