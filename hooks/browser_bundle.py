@@ -11,7 +11,8 @@ After the pages are written (``on_post_build``) it adds to the built site:
 - ``assets/checker/wheel/<hash>/*.whl``: ``decision_aid`` with its data, built by pip
   (``pip wheel --no-deps``) from pyproject.toml, which maps data/ into the package.
 - ``assets/checker/snapshot/<hash>/decision_aid.snapshot``: a memory snapshot of Pyodide
-  with decision_aid imported and its data loaded, stored sparsely (zero pages left out).
+  with decision_aid imported, its data loaded and the page's bridge functions defined
+  (docs/assets/checker/bridge.py), stored sparsely (zero pages left out).
   It uses a private Pyodide API, so the browser checks it and falls back to the bytecode
   start if it fails; a build where it cannot be made simply ships none.
 - ``assets/checker/bundle.json``: what the worker loads, and a probe: one situation and

@@ -1,0 +1,167 @@
+"""The browser bundle and the checker's form, checked without a browser.
+
+- the built site ships only the Pyodide runtime files the checker needs, the wheel with
+  the data, a probe answer that CPython agrees with, and a service worker listing
+  every file;
+- the form is generated from data: every behaviour, question, indicator, band and
+  setting is in it, and the page's data block cites every section a step can cite;
+- no rule or protocol wording is written in the page scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import decision_aid as da
+from decision_aid.loader import FILES
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from hooks import browser_bundle  # noqa: E402
+from macros import checker  # noqa: E402
+
+P = da.protocol()
+SCRIPTS = sorted((ROOT / "docs" / "assets" / "checker").glob("*.js")) + [ROOT / "hooks" / "service_worker.js"]
+
+
+def unsparse(data: bytes) -> bytes:
+    """What worker.js does with the snapshot file."""
+    assert data[:8] == browser_bundle.SNAPSHOT_MAGIC
+    total, count = struct.unpack("<II", data[8:16])
+    memory = bytearray(total)
+    position = 16 + count * 8
+    for i in range(count):
+        offset, length = struct.unpack("<II", data[16 + i * 8:24 + i * 8])
+        memory[offset:offset + length] = data[position:position + length]
+        position += length
+    return bytes(memory)
+
+
+@pytest.mark.parametrize("raw", [bytes(10000), b"\1" * 5000, bytes(4096) + b"x" * 10 + bytes(9000) + b"yz",
+                                 bytes(range(256)) * 70 + bytes(3)])
+def test_the_sparse_snapshot_format_round_trips(raw):
+    packed = browser_bundle.sparse(raw)
+    assert unsparse(packed) == raw
+    assert len(packed) <= len(raw) + 16 + 8 * (len(raw) // 4096 + 1)
+
+
+def test_pages_are_precached_under_the_address_they_are_asked_for():
+    assert browser_bundle.precache_url("index.html") == "./"
+    assert browser_bundle.precache_url("check/index.html") == "check/"
+    assert browser_bundle.precache_url("404.html") == "404.html"
+    assert browser_bundle.precache_url("assets/checker/site.js") == "assets/checker/site.js"
+
+
+def test_the_root_of_a_page_is_found_from_its_url():
+    assert checker.root_of("check/") == "../"
+    assert checker.root_of("appendix/traffic-light-tool/") == "../../"
+    assert checker.root_of("") == "" and checker.root_of("check.html") == "" and checker.root_of("a/b.html") == "../"
+
+
+def test_the_form_is_generated_from_data():
+    html = checker.checker(P)
+    for b in P.behaviours:
+        assert f'value="{b.id}"' in html
+    for q in P.questions:
+        assert f'data-id="{q.id}"' in html and q.help.replace("'", "&#39;") in html
+    for i in P.indicators:
+        assert f'data-id="{i.id}"' in html
+    for band in P.bands:
+        assert f'value="{band.id}"' in html
+    for s in P.settings:
+        assert f'value="{s.id}"' in html
+    ages = re.findall(r'<option value="(\d+)">', html)
+    assert [int(a) for a in ages] == list(range(min(b.min_age for b in P.bands), max(b.max_age for b in P.bands) + 1))
+
+
+def test_the_data_block_links_every_cited_section_and_lists_the_bands_for_every_age():
+    html = checker.checker(P)
+    block = re.search(r'<script type="application/json" id="hsb-checker-data">(.*?)</script>', html, re.S)
+    data = json.loads(block.group(1))
+    cited = {ref for s in P.steps for ref in s.sections} | set(P.consent_always.sections)
+    cited |= {ref for r in P.rules for ref in r.sections}
+    for ref in cited:
+        section = P.section(ref)
+        assert data["sections"][ref]["url"] == checker.page_url(section.page) + "#" + section.anchor
+    for age, bands in data["bandsByAge"].items():
+        assert bands == da.bands_for_age(int(age))
+    assert data["protocolVersion"] == P.document.current.number
+    for c in P.colours:
+        assert data["colours"][c.id] == {"label": c.label, "background": c.background, "text": c.text}
+
+
+def test_the_embedded_checker_has_its_own_heading_and_its_parts_one_level_below():
+    html = checker.checker(P, title="Check a behaviour", level=2)
+    assert html.lstrip().startswith("## Check a behaviour")
+    assert '<h3 class="hsb-part">' in html and 'id="hsb-result-heading"' in html
+    assert "data-standalone" not in html and "data-standalone" in checker.checker(P)
+
+
+def test_no_rule_or_protocol_wording_is_written_in_the_scripts():
+    """Everything the checker says about the protocol comes from data, through Python."""
+    words = [b.text for b in P.behaviours] + [q.question for q in P.questions] + [i.question for i in P.indicators]
+    words += [t.label for t in P.thresholds] + [c.label for c in P.categories] + [s.title for s in P.sections]
+    words += [c.background for c in P.colours] + [c.text for c in P.colours] + [b.label for b in P.bands]
+    words += [s.label for s in P.settings] + [t.within for t in P.timescales] + list(P.referral.must_include)
+    ids = [x for x in [b.id for b in P.behaviours] + [i.id for i in P.indicators] + [t.id for t in P.thresholds]
+           if "-" in x]   # ids that are one plain word ("none") may be ordinary code
+    phrases = [w for w in words if len(w.split()) > 1 or w.startswith("#")]   # one word alone may be plain English
+    labels = [c.label for c in P.colours]                                        # "Red", "Amber", ...
+    for script in SCRIPTS:
+        text = script.read_text(encoding="utf-8")
+        for w in phrases:
+            assert w.lower() not in text.lower(), f"{script.name} contains protocol wording: {w!r}"
+        for w in labels:
+            assert not re.search(rf"\b{re.escape(w)}\b", text), f"{script.name} names the colour {w!r}"
+        for i in ids:
+            assert not re.search(rf"[\"'`]{re.escape(i)}[\"'`]", text), f"{script.name} names {i!r}"
+        assert not re.search(r"\bage\s*[<>]=?\s*\d", text), f"{script.name} compares an age"
+
+
+def test_the_site_ships_only_the_runtime_files_the_checker_needs(site):
+    bundle = json.loads((site / "assets" / "checker" / "bundle.json").read_text(encoding="utf-8"))
+    runtime = site / "assets" / "checker" / bundle["runtime"]
+    assert sorted(p.name for p in runtime.iterdir()) == sorted([*browser_bundle.RUNTIME_FILES, browser_bundle.STDLIB])
+    assert len(list((site / "assets" / "checker" / "pyodide").iterdir())) == 1
+    npm = ROOT / "node_modules" / "pyodide"
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
+        assert (runtime / name).read_bytes() == (npm / name).read_bytes(), name
+    lock = json.loads((runtime / "pyodide-lock.json").read_text(encoding="utf-8"))
+    assert lock["packages"] == {}, "no package can ever be fetched from a CDN"
+    stdlib = zipfile.ZipFile(runtime / "python_stdlib.zip").namelist()
+    assert "os.pyc" in stdlib and "os.py" not in stdlib, "the standard library ships as bytecode"
+    assert bundle["pyodide"] == json.loads((npm / "package.json").read_text())["version"]
+
+
+def test_the_wheel_carries_decision_aid_and_its_data(site):
+    bundle = json.loads((site / "assets" / "checker" / "bundle.json").read_text(encoding="utf-8"))
+    wheel = site / "assets" / "checker" / bundle["wheel"]
+    names = zipfile.ZipFile(wheel).namelist()
+    for name in FILES:
+        assert f"decision_aid/_data/{name}" in names
+        assert zipfile.ZipFile(wheel).read(f"decision_aid/_data/{name}") == (ROOT / "data" / name).read_bytes()
+    assert not [n for n in names if n.startswith(("hsb_review", "macros", "tests"))]
+
+
+def test_the_probe_is_what_cpython_answers_now(site):
+    probe = json.loads((site / "assets" / "checker" / "bundle.json").read_text(encoding="utf-8"))["probe"]
+    assert probe["result"] == da.assess(probe["situation"]).to_dict()
+
+
+def test_the_service_worker_lists_every_file_and_is_versioned_by_their_hash(site):
+    sw = (site / "sw.js").read_text(encoding="utf-8")
+    build = json.loads(re.search(r"const BUILD = (\{.*?\});", sw).group(1))
+    files = {browser_bundle.precache_url(p.relative_to(site).as_posix()) for p in site.rglob("*") if p.is_file()}
+    assert set(build["files"]) == files - {"sw.js"}
+    bundle = json.loads((site / "assets" / "checker" / "bundle.json").read_text(encoding="utf-8"))
+    assert build["version"] == bundle["build"]
+    listed = sorted(p for p in (browser_bundle.site_files(site)) if p not in ("sw.js", "assets/checker/bundle.json"))
+    assert build["version"] == browser_bundle.build_version(site, listed)
