@@ -201,3 +201,23 @@ def test_the_checker_is_embedded_in_appendix_1(page, base_url):
     page.click("#hsb-submit")
     page.wait_for_selector("#hsb-result:not([hidden])")
     assert da.assess({"age": AGE, "behaviours": [BEHAVIOUR.id]}).colour_label in page.inner_text("#hsb-result")
+
+
+def test_without_javascript_the_page_says_so_at_once(new_context, base_url):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(base_url + "check/")
+    notice = page.locator("#hsb-unavailable")
+    assert notice.is_visible() and "cannot start" in notice.inner_text()
+    assert page.locator("#hsb-form").is_hidden()
+
+
+def test_if_the_page_script_never_runs_the_notice_appears(context, base_url):
+    """A module script blocked or missing (or a page opened from a file): no form, and after a while the notice."""
+    context.route("**/assets/checker/*.js", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(base_url + "check/")
+    assert page.locator("#hsb-form").is_hidden()
+    assert not page.locator("#hsb-unavailable").is_visible()
+    page.wait_for_selector("#hsb-unavailable", state="visible", timeout=20_000)
+    hrefs = page.locator("#hsb-unavailable a").evaluate_all("as => as.map(a => a.href)")
+    assert any(h.endswith("/appendix/traffic-light-tool/") for h in hrefs)

@@ -349,6 +349,8 @@ export function startChecker(root, siteRoot) {
   window.addEventListener("afterprint", () => document.documentElement.classList.remove(SUMMARY_CLASS));
 
   filterBehaviours();
+  ui.unavailable.hidden = true;
+  ui.unavailable.classList.remove("hsb-unavailable--pending");
   ui.form.hidden = false;
   const slow = setTimeout(() => {
     if (!aid.info && !failure) ui.status.textContent = "Still preparing the checker… The first time, it has to download its files, which can take a while on a slow connection.";
