@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import OFFSITE, REQUESTS, Server, launch, local, watch
+from .harness import OFFSITE, REQUESTS, Server, launch, local, watch
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 900}
@@ -32,18 +32,21 @@ def site(request) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+# The browser and the server live as long as this folder's tests ("package" scope): the
+# Playwright sync API cannot run twice at once in one process, and other tests (the
+# board's PDF) start their own.
+@pytest.fixture(scope="package")
 def server(site):
     with Server(site) as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def base_url(server) -> str:
     return server.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -56,9 +59,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def nothing_leaves_this_machine():
-    """Across the whole run, every request any browser made went to 127.0.0.1."""
+    """Across all the browser tests, every request any browser made went to 127.0.0.1."""
     yield
     offsite = sorted({u for u in REQUESTS if not local(u)} | set(OFFSITE))
     assert not offsite, "requests left 127.0.0.1:\n" + "\n".join(offsite)

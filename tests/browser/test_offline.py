@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 import decision_aid as da
-from harness import Server, watch
+from .harness import Server, watch
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import decision_aid as da
-from harness import watch
+from .harness import watch
 
 pytestmark = pytest.mark.browser
 
