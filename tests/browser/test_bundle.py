@@ -165,3 +165,14 @@ def test_the_service_worker_lists_every_file_and_is_versioned_by_their_hash(site
     assert build["version"] == bundle["build"]
     listed = sorted(p for p in (browser_bundle.site_files(site)) if p not in ("sw.js", "assets/checker/bundle.json"))
     assert build["version"] == browser_bundle.build_version(site, listed)
+
+
+def test_every_page_loads_the_checker_script_and_styles(site):
+    """mkdocs.yml: extra_javascript assets/checker/site.js (type: module), extra_css assets/checker/checker.css."""
+    for page in ("index.html", "check/index.html", "appendix/traffic-light-tool/index.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert re.search(r'<script[^>]*type="module"[^>]*src="[^"]*assets/checker/site\.js"', html) or \
+            re.search(r'<script[^>]*src="[^"]*assets/checker/site\.js"[^>]*type="module"', html), \
+            f"{page}: add assets/checker/site.js (type: module) to extra_javascript in mkdocs.yml"
+        assert re.search(r'<link[^>]*href="[^"]*assets/checker/checker\.css"', html), \
+            f"{page}: add assets/checker/checker.css to extra_css in mkdocs.yml"
