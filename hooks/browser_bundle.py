@@ -276,6 +276,19 @@ def snapshot(npm: Path, version: str, stdlib: Path, wheel_path: Path, bridge: Pa
     return _publish(tmp, target)
 
 
+KEEP = 12   # cached wheels and snapshots kept (one per version of the data and code)
+
+
+def prune(cache: Path, used: list[Path]) -> None:
+    """Keep the cache small: the entries just used, and the most recently used others."""
+    for path in used:
+        os.utime(path.parent)
+    for prefix in ("wheel-", "snapshot-", "stdlib-"):
+        entries = sorted(cache.glob(prefix + "*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP if prefix != "stdlib-" else 2:]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def prepare(project: Path, docs: Path) -> Bundle:
     """Everything the browser needs, built or taken from the cache."""
     npm = _pyodide_dir(project)
@@ -283,7 +296,7 @@ def prepare(project: Path, docs: Path) -> Bundle:
     cache = cache_root(project)
     stdlib = compiled_stdlib(npm, version, cache)
     wheel_path = wheel(project, cache)
-    return Bundle(
+    bundle = Bundle(
         pyodide_version=version,
         runtime={**{name: npm / name for name in RUNTIME_FILES}, STDLIB: stdlib,
                  "pyodide-lock.json": lock_file(npm, version, cache)},
@@ -291,6 +304,8 @@ def prepare(project: Path, docs: Path) -> Bundle:
         probe=probe(wheel_path),
         snapshot=None if NO_SNAPSHOT else snapshot(npm, version, stdlib, wheel_path, docs / BRIDGE, cache),
     )
+    prune(cache, [p for p in (stdlib, wheel_path, bundle.snapshot) if p is not None])
+    return bundle
 
 
 def _copy(source: Path, site: Path, rel: str) -> None:
