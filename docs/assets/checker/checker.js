@@ -154,7 +154,9 @@ export function startChecker(root, siteRoot) {
       const s = data.sections[ref];
       if (!s) continue;
       if (links.length) links.push(", ");
-      links.push(el("a", { href: new URL(s.url, siteRoot).href }, s.label, el("span", { class: "hsb-cite-title" }, ` ${s.title}`)));
+      // A shared number already carries its title in the label (also on paper).
+      const title = s.label === s.number ? el("span", { class: "hsb-cite-title" }, ` ${s.title}`) : null;
+      links.push(el("a", { href: new URL(s.url, siteRoot).href }, s.label, title));
     }
     return links.length ? el("p", { class: "hsb-cites" }, "Protocol: ", links) : null;
   }
