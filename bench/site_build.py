@@ -34,6 +34,10 @@ def page_weight(site: Path, page: str) -> tuple[int, int, list[str]]:
     html = html_path.read_text(encoding="utf-8")
     assets = re.findall(r'<(?:link[^>]+href|script[^>]+src)="([^"]+\.(?:css|js|mjs))', html)
     files = [html_path] + [(html_path.parent / a).resolve() for a in assets if not a.startswith("http")]
+    for script in [f for f in files if f.suffix in (".js", ".mjs")]:   # and the modules they import
+        for imported in re.findall(r'^import\s[^"\']*["\'](\./[^"\']+)["\']', script.read_text(encoding="utf-8"), re.M):
+            if (module := (script.parent / imported).resolve()) not in files:
+                files.append(module)
     raw = sum(f.stat().st_size for f in files)
     gz = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
     return raw, gz, [f.name for f in files]
