@@ -13,7 +13,6 @@ import textwrap
 from dataclasses import fields
 
 from . import DataError, InvalidSituation, Situation, assess, bands_for_age, protocol
-from .model import SITUATION_FLAGS
 
 
 def _assess_parser() -> argparse.ArgumentParser:

@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import diff, report_block
+    from .diff import diff
+    from .diff_report import report_block
     from .document import render_markdown, render_text
     from .tree import open_tree
 
@@ -103,10 +104,11 @@ def report_json(report) -> dict:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from .review import review, review_block, review_json
+    from .review import review
+    from .review_report import review_block, review_json
     from .document import render_text
 
-    result = review(Path(args.root), today=args.today or date.today(), check_links=args.check)
+    result = review(Path(args.root), today=args.today or date.today(), check=args.check)
     if args.json:
         print(json.dumps(review_json(result), indent=2, ensure_ascii=False))
     else:

@@ -8,19 +8,15 @@ board extends it by editing data, not code.
 from __future__ import annotations
 
 import re
-import socket
-import urllib.error
-import urllib.request
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from decision_aid import DataError
 from decision_aid.model import Protocol
 
-from .document import Block
+from .link_check import check_links
 from .facts import Facts, load_facts
 from .tree import URL, Tree, readable_text, section_key, split_sections
 
@@ -28,7 +24,6 @@ LINK_MACRO = re.compile(r"""\{\{\s*link\(\s*["']([^"']+)["']\s*\)\s*\}\}""")
 SECTION_CITATION = re.compile(r"\b[Ss]ections?\s+(\d+(?:\.\d+)?(?:(?:,\s*|\s+and\s+|\s+or\s+|\s*-\s*)\d+(?:\.\d+)?)*)")
 DATED_ACT = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,6}(?:Act|Regulations|Order))\s+((?:19|20)\d{2})\b")
 ABBREVIATION = re.compile(r"(?<![\w&-])[A-Za-z][A-Za-z0-9&-]*[A-Za-z0-9](?![\w&-])")
-TIMEOUT = 5.0
 
 
 # -- the parts of the report -----------------------------------------------------------
@@ -163,41 +158,6 @@ def links(tree: Tree) -> list[Link]:
         for url in URL.findall(body):
             add(url.rstrip(".,;:"), "", place)
     return list(found.values())
-
-
-def _try(url: str) -> tuple[str, str]:
-    headers = {"User-Agent": "hsb-review link check (Camden safeguarding protocol)"}
-    last: Exception | None = None
-    for method in ("HEAD", "GET"):
-        try:
-            with urllib.request.urlopen(urllib.request.Request(url, method=method, headers=headers),
-                                        timeout=TIMEOUT) as r:
-                return "ok", f"{r.status}" + (f", now at {r.url}" if r.url != url else "")
-        except urllib.error.HTTPError as e:
-            last = e
-            if method == "HEAD" and e.code in (403, 405, 501):
-                continue   # some servers refuse HEAD: try a normal request
-            return "broken", f"the server answered {e.code} {e.reason}"
-        except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError) as e:
-            reason = getattr(e, "reason", e)
-            return "unreachable", str(reason)
-    return "broken", str(last)
-
-
-def check_links(found: list[Link]) -> str:
-    """Try every link; returns the summary line. 'No network' when nothing at all could be reached."""
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(_try, [link.url for link in found]))
-    for link, (status, detail) in zip(found, results):
-        link.status, link.detail = status, detail
-    if found and all(link.status == "unreachable" for link in found):
-        for link in found:
-            link.status, link.detail = "not checked", ""
-        return (f"no network: none of the {len(found)} links could be reached ({results[0][1]}). This computer "
-                "seems to have no internet access; run 'python -m hsb_review review --check' again on one that has.")
-    bad = [link for link in found if link.status != "ok"]
-    return (f"{len(found) - len(bad)} of {len(found)} links work"
-            + (f"; {len(bad)} need attention (listed below)." if bad else "."))
 
 
 # -- dated references ------------------------------------------------------------------
@@ -351,7 +311,7 @@ def missing_sections(tree: Tree) -> list[str]:
 
 # -- the whole report ----------------------------------------------------------------------
 
-def review(root: Path, today: date, check_links: bool = False) -> Review:
+def review(root: Path, today: date, check: bool = False) -> Review:
     tree = Tree(root, str(root))
     result = Review(today=today.isoformat())
     try:
@@ -363,8 +323,8 @@ def review(root: Path, today: date, check_links: bool = False) -> Review:
     result.facts_problems = list(facts.problems)
     result.review_date = review_date(p, today)
     result.links = links(tree)
-    if check_links:
-        result.link_check = globals()["check_links"](result.links)
+    if check:
+        result.link_check = check_links(result.links)
         result.network = not result.link_check.startswith("no network")
     result.references, result.undeclared_references = dated_references(tree, facts)
     result.anomalies = numbering(tree, facts)
@@ -372,78 +332,3 @@ def review(root: Path, today: date, check_links: bool = False) -> Review:
     result.unrouted = unrouted(p, facts)
     result.missing_sections = missing_sections(tree)
     return result
-
-
-def review_json(r: Review) -> dict:
-    return asdict(r)
-
-
-def review_block(r: Review) -> Block:
-    doc = Block(f"Review report ({r.today})")
-    if r.data_problems:
-        b = doc.add("The data has problems: fix these first",
-                    intro="The rest of the report needs data the decision aid can read.")
-        b.lines = r.data_problems
-        return doc
-    if r.facts_problems:
-        doc.add("Problems in data/review.toml", r.facts_problems)
-    d = r.review_date
-    assert d is not None
-    when = doc.add("Review date")
-    if d.overdue:
-        years, months = divmod(d.months_overdue, 12)
-        late = " and ".join(x for x in (f"{years} year{'s' if years != 1 else ''}" if years else "",
-                                        f"{months} month{'s' if months != 1 else ''}" if months else "") if x)
-        when.intro = (f"OVERDUE. Version {d.version} was implemented in {d.implemented}; the protocol is reviewed "
-                      f"every {d.review_every_months} months, so the review was due by {d.due}: {late} ago.")
-    else:
-        when.intro = (f"Version {d.version} was implemented in {d.implemented}; the next review is due by {d.due}.")
-
-    links_block = doc.add(f"External links ({len(r.links)})", intro=f"Link check: {r.link_check}")
-    for link in r.links:
-        state = "" if link.status == "not checked" else f" [{link.status.upper()}{': ' + link.detail if link.detail else ''}]"
-        title = f"{link.title}: " if link.title else ""
-        recorded = f"; recorded in {link.recorded}" if link.recorded else "; written in the page, not in data/"
-        links_block.lines.append(f"{title}{link.url}{state} (given in {', '.join(link.where)}{recorded})")
-
-    refs = doc.add(f"Dated legislation and guidance to check against current editions ({len(r.references)})",
-                   intro="From data/review.toml. Unchecked entries first.")
-    for x in sorted(r.references, key=lambda x: (x.checked is not None, x.checked or "")):
-        checked = f"last checked {x.checked}" if x.checked else "not yet checked"
-        line = f"{x.title} ({x.kind}; {x.dated}), cited in {', '.join(x.found_in or x.sections)}; {checked}. {x.check}"
-        if x.note:
-            line += f" NOTE: {x.note}"
-        refs.lines.append(line)
-    if r.undeclared_references:
-        doc.add("Dated citations in the text not yet in data/review.toml",
-                [f"{u}: add a [[reference]] entry so it is checked at each review." for u in r.undeclared_references])
-
-    anomalies = doc.add(f"Numbering anomalies ({len(r.anomalies)})",
-                        intro="Found in data/sections.toml and the page text. Entries the board has noted in "
-                              "data/review.toml show its note; NEW ones need a decision.")
-    for a in r.anomalies:
-        anomalies.lines.append(f"{'' if a.known else 'NEW: '}{a.kind}: {a.detail}." + (f" Board's note: {a.note}" if a.note else ""))
-    if not r.anomalies:
-        anomalies.intro = "None."
-
-    abbr = doc.add(f"Abbreviations with no glossary entry ({len(r.abbreviations)})",
-                   intro="Used in the protocol pages but not in data/glossary.toml, so readers get no explanation. "
-                         "Add a [[term]] to data/glossary.toml (or, for words everyone knows, add them to "
-                         "well_known in data/review.toml).")
-    abbr.lines = [f"{a.word}: used {a.count} time{'s' if a.count != 1 else ''}, in {', '.join(a.sections)}"
-                  for a in r.abbreviations]
-    if not r.abbreviations:
-        abbr.intro = "None: every abbreviation in the protocol pages has a glossary entry."
-
-    routes = doc.add("Sections no rule, threshold or step refers to",
-                     intro="The decision aid never sends anyone to these sections. That may be right; the board's "
-                           "reasons from data/review.toml are shown.")
-    routes.lines = [f"{u.section}" + (f" (noted: {u.reason})" if u.reason else " (NOT NOTED: add a route in "
-                                      "data/steps.toml, or a [[no_route_needed]] entry with the reason)")
-                    for u in r.unrouted]
-    missing = doc.add("Steps and pages citing sections that do not exist")
-    missing.lines = r.missing_sections
-    if not r.missing_sections:
-        missing.intro = ("None: every section a rule, threshold, step or page cites exists (the data would not load "
-                         "otherwise).")
-    return doc

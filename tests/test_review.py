@@ -17,9 +17,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # hsb_review is run from the project root, not installed
 
-from hsb_review import review as review_module  # noqa: E402
+from hsb_review import link_check  # noqa: E402
 from hsb_review.__main__ import main  # noqa: E402
-from hsb_review.review import Link, check_links, review  # noqa: E402
+from hsb_review.link_check import check_links  # noqa: E402
+from hsb_review.review import Link, review  # noqa: E402
 
 VERSIONS = ROOT / "tests" / "fixtures" / "versions"
 
@@ -100,7 +101,7 @@ def test_a_step_citing_a_missing_section_is_reported(tmp_path, capsys):
 def test_no_network_is_said_once_not_per_link(monkeypatch):
     def offline(request, timeout):
         raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
-    monkeypatch.setattr(review_module.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(link_check.urllib.request, "urlopen", offline)
     links = [Link("http://a.example/", "A", ["section 1"]), Link("http://b.example/", "B", ["section 2"])]
     summary = check_links(links)
     assert summary.startswith("no network: none of the 2 links could be reached")
