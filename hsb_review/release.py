@@ -35,14 +35,13 @@ import decision_aid
 from decision_aid import DataError
 from decision_aid.loader import FILES
 from decision_aid.model import Protocol
+from macros.history import pdf_name  # the site links each version's PDF by this name
 
 from . import ReviewError
 
 MANIFEST = "release.json"
 
 
-def pdf_name(number: str) -> str:
-    return f"hsb-protocol-v{number}.pdf"
 
 
 def site_zip_name(number: str) -> str:
