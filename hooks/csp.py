@@ -11,6 +11,7 @@ import base64
 import hashlib
 import re
 
+_serving = False
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
 
 
@@ -21,6 +22,10 @@ def policy(html: str) -> str:
             continue  # data blocks are never executed
         digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
         hashes.append(f"'sha256-{digest}'")
+    if _serving:
+        # `mkdocs serve` injects its live-reload script after the build; allow it on the
+        # preview server only (a hash would be ignored beside 'unsafe-inline').
+        hashes = ["'unsafe-inline'"]
     scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *dict.fromkeys(hashes)])
     return ("default-src 'self'; "
             f"script-src {scripts}; "
@@ -32,6 +37,11 @@ def policy(html: str) -> str:
 def with_policy(html: str) -> str:
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html)}">'
     return re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + "\n    " + meta, html, count=1, flags=re.I)
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
 
 
 def on_post_page(output: str, page, config) -> str:
