@@ -322,10 +322,13 @@ def install(bundle: Bundle, site: Path) -> dict:
         _copy(path, site, f"{ASSETS}/{runtime_dir}{name}")
     wheel_rel = f"wheel/{_file_sha(bundle.wheel)[:16]}/{bundle.wheel.name}"
     _copy(bundle.wheel, site, f"{ASSETS}/{wheel_rel}")
-    snapshot_rel = None
+    snapshot_rel = snapshot_memory = None
     if bundle.snapshot is not None:
         snapshot_rel = f"snapshot/{_file_sha(bundle.snapshot)[:16]}/{SNAPSHOT}"
         _copy(bundle.snapshot, site, f"{ASSETS}/{snapshot_rel}")
+        with bundle.snapshot.open("rb") as f:
+            header = f.read(16)
+        snapshot_memory = struct.unpack("<I", header[8:12])[0]   # sparse(): the memory image's size
     # Paths are relative to assets/checker/ (where the worker is).
     return {
         "pyodide": bundle.pyodide_version,
@@ -333,6 +336,7 @@ def install(bundle: Bundle, site: Path) -> dict:
         "stdlib": runtime_dir + STDLIB,
         "wheel": wheel_rel,
         "snapshot": snapshot_rel,
+        "snapshotMemory": snapshot_memory,   # the worker gives Pyodide an image this size before the file is in
         "immutable": [f"{ASSETS}/pyodide/", f"{ASSETS}/wheel/", f"{ASSETS}/snapshot/"],
         "probe": bundle.probe,
     }

@@ -98,7 +98,8 @@ def checker(p: Protocol, title: str | None = None, level: int = 2, page: Any = N
     """
     if not 1 <= level <= 5:
         raise ValueError(f"checker(level={level}): the heading level must be 1 to 5")
-    early = None if page is None else root_of(page.url) + "assets/checker/decision-aid.js"
+    assets = None if page is None else root_of(page.url) + "assets/checker/"
+    early = None if assets is None else assets + "decision-aid.js"
     part_level = level + 1 if title else level
     setting_ids = [s.id for s in p.settings]
     return render(
@@ -119,6 +120,7 @@ def checker(p: Protocol, title: str | None = None, level: int = 2, page: Any = N
         version=p.document.current.number,
         data=checker_data(p),
         early_script=early,
+        start_script=None if assets is None else assets + "start.js",
     )
 
 

@@ -38,8 +38,17 @@ function toJSON(situation) {
   }
 }
 
+// What start.js began (the worker and the file list), if it ran: taken over once.
+function takeEarlyStart() {
+  const early = window.__hsbEarlyChecker;
+  if (!early) return null;
+  delete window.__hsbEarlyChecker;
+  return early;
+}
+
 export function createDecisionAid() {
-  const started = performance.now();
+  const early = takeEarlyStart();
+  const started = early ? early.started : performance.now();
   const pending = new Map();
   let worker = null;
   let nextId = 1;
@@ -58,21 +67,29 @@ export function createDecisionAid() {
   }
 
   // The file list is fetched here, while the worker's own script loads, and handed over.
-  const bundle = fetch(BUNDLE, { cache: "no-cache" }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  // (start.js may have begun both already, and sent the list to its worker.)
+  const bundle = early
+    ? early.bundle
+    : fetch(BUNDLE, { cache: "no-cache" }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
 
   function spawn(mode) {
     if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
       fail("This browser cannot run the checker: it needs WebAssembly and web workers.");
       return;
     }
-    try {
-      worker = new Worker(WORKER, { type: "module", name: mode });
-    } catch (e) {
-      fail(`This browser cannot start the checker's worker (${e.message}).`);
-      return;
+    const adopted = mode === "snapshot" && early ? early : null;
+    if (adopted) {
+      worker = adopted.worker;
+    } else {
+      try {
+        worker = new Worker(WORKER, { type: "module", name: mode });
+      } catch (e) {
+        fail(`This browser cannot start the checker's worker (${e.message}).`);
+        return;
+      }
     }
     const own = worker;
-    bundle.then((files) => own.postMessage({ bundle: files }));
+    if (!adopted) bundle.then((files) => own.postMessage({ bundle: files }));
     const failed = (message, retry) => {
       own.terminate();
       if (own !== worker || failure) return;
@@ -104,6 +121,8 @@ export function createDecisionAid() {
         failed(`The checker could not start${event.message ? `: ${event.message}` : "."}`, true);
       }
     };
+    // What the early worker said before this script ran.
+    if (adopted) for (const event of adopted.events.splice(0)) (event.type === "error" ? own.onerror : own.onmessage)(event);
   }
 
   function call(op, situation) {

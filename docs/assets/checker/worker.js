@@ -60,6 +60,8 @@ async function ok(response, what) {
 
 // The WebAssembly module compiles (on the browser's background threads) while Pyodide's
 // JavaScript loads; Pyodide's own instantiateStreaming() then just instantiates it.
+// Instantiation also waits for instantiateAfter (the snapshot's memory image, being filled in).
+let instantiateAfter = null;
 function compileEarly(url) {
   const compiled = ok(hashedFetch(url), "The Python runtime").then((response) =>
     WebAssembly.compileStreaming(response.clone()).catch(() => response.arrayBuffer().then((b) => WebAssembly.compile(b))));
@@ -67,7 +69,7 @@ function compileEarly(url) {
   compiled.catch(() => {});
   early.set(url, Promise.resolve(new Response(null)));
   WebAssembly.instantiateStreaming = async (source, imports) => {
-    const module = await compiled;
+    const [module] = await Promise.all([compiled, instantiateAfter]);
     mark("instantiate");
     const instance = await WebAssembly.instantiate(module, imports);
     mark("instantiated");
@@ -76,26 +78,45 @@ function compileEarly(url) {
   return compiled;
 }
 
-// Pyodide waits for ever if its WebAssembly cannot be loaded: fail instead.
-const unless = (compiled) => compiled.then(() => new Promise(() => {}));
+// Pyodide waits for ever if its WebAssembly (or the snapshot) cannot be loaded: fail instead.
+const unless = (promise) => promise.then(() => new Promise(() => {}));
 
-// The snapshot file without its zero pages (hooks/browser_bundle.py: sparse()).
-function unsparse(buffer) {
+// The snapshot file without its zero pages (hooks/browser_bundle.py: sparse()): header
+// (magic, memory size, run count), the runs' (offset, length), then the runs' bytes,
+// copied into `memory`, a zeroed image of the size bundle.json announced.
+function unsparseInto(buffer, memory) {
   const bytes = new Uint8Array(buffer);
   const view = new DataView(buffer);
-  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== "HSBSNAP1") {
+  if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== "HSBSNAP1" ||
+      view.getUint32(8, true) !== memory.length) {
     throw new Error("The start-up snapshot is not in the expected format.");
   }
-  const memory = new Uint8Array(view.getUint32(8, true));
   const count = view.getUint32(12, true);
   let position = 16 + count * 8;
   for (let i = 0; i < count; i++) {
     const offset = view.getUint32(16 + i * 8, true);
     const length = view.getUint32(20 + i * 8, true);
+    if (position + length > bytes.length || offset + length > memory.length) {
+      throw new Error("The start-up snapshot is not in the expected format.");
+    }
     memory.set(bytes.subarray(position, position + length), offset);
     position += length;
   }
+  if (position !== bytes.length) throw new Error("The start-up snapshot is not in the expected format.");
   return memory;
+}
+
+// Pyodide needs only the memory image's size until it restores it, after instantiating
+// the WebAssembly module (which waits for `filled`, see compileEarly): so Pyodide gets
+// the (still empty) image at once and prepares itself while the file downloads.
+function loadSnapshot(response, size) {
+  const memory = new Uint8Array(size);
+  const filled = response.then((r) => r.arrayBuffer()).then((b) => {
+    mark("snapshot");
+    return unsparseInto(b, memory);
+  });
+  filled.catch(() => {});
+  return { memory, filled };
 }
 
 let handlers = null;
@@ -117,15 +138,16 @@ async function start() {
   mark("bundle");
   const runtime = new URL(bundle.runtime, HERE);
   const at = (path) => new URL(path, HERE).href;
-  triedSnapshot = MODE === "snapshot" && Boolean(bundle.snapshot);
+  triedSnapshot = MODE === "snapshot" && Boolean(bundle.snapshot) && Number.isInteger(bundle.snapshotMemory);
 
   const compiled = compileEarly(new URL("pyodide.asm.wasm", runtime).href);
+  const snapshot = triedSnapshot
+    ? loadSnapshot(ok(hashedFetch(at(bundle.snapshot)), "The start-up snapshot"), bundle.snapshotMemory)
+    : null;
+  const memory = snapshot && snapshot.memory;
+  if (snapshot) instantiateAfter = snapshot.filled;
   prefetch(new URL("pyodide-lock.json", runtime).href);
   prefetch(at(bundle.stdlib));
-  const memory = triedSnapshot
-    ? ok(hashedFetch(at(bundle.snapshot)), "The start-up snapshot").then((r) => r.arrayBuffer()).then((b) => { mark("snapshot"); return unsparse(b); })
-    : null;
-  if (memory) memory.catch(() => {});
   const wheel = triedSnapshot ? null : ok(hashedFetch(at(bundle.wheel)), "The decision_aid package").then((r) => r.arrayBuffer());
   const bridge = triedSnapshot ? null : ok(networkFetch(at("bridge.py")), "The checker's bridge").then((r) => r.text());
   for (const p of [wheel, bridge]) if (p) p.catch(() => {});
@@ -135,7 +157,7 @@ async function start() {
 
   const options = { indexURL: runtime.href, stdLibURL: at(bundle.stdlib), stdout: () => {}, stderr: () => {} };
   if (memory) options._loadSnapshot = memory;
-  const pyodide = await Promise.race([loadPyodide(options), unless(compiled)]);
+  const pyodide = await Promise.race([loadPyodide(options), unless(compiled), ...(snapshot ? [unless(snapshot.filled)] : [])]);
   mark("python");
   if (!memory) {
     const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");

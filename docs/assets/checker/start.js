@@ -1,0 +1,30 @@
+// Starts the checker's worker as early as the page allows. A classic script (not a module),
+// placed by macros/checker.py inside the checker's HTML, so it runs as soon as the parser
+// reaches the checker: before the theme's own bundle and the page's modules, which keep
+// the page busy for a while (about 100 ms on a slow machine). It only starts the worker
+// (worker.js, "snapshot" mode) and the download of the file list (bundle.json), and
+// keeps whatever the worker says until decision-aid.js takes both over.
+// Nothing a user types goes through here.
+(function () {
+  "use strict";
+  if (window.__hsbEarlyChecker || typeof WebAssembly !== "object" || typeof Worker !== "function") return;
+  var script = document.currentScript;
+  if (!script || !script.src) return;
+  try {
+    var started = performance.now();
+    var worker = new Worker(new URL("worker.js", script.src), { type: "module", name: "snapshot" });
+    var events = [];
+    worker.onmessage = function (event) { events.push(event); };
+    worker.onerror = function (event) { event.preventDefault(); events.push(event); };
+    var bundle = fetch(new URL("bundle.json", script.src), { cache: "no-cache" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .catch(function () { return null; });
+    bundle.then(function (files) { worker.postMessage({ bundle: files }); });
+    Object.defineProperty(window, "__hsbEarlyChecker", {
+      value: { worker: worker, bundle: bundle, events: events, started: started },
+      configurable: true,
+    });
+  } catch (e) {
+    // decision-aid.js starts the worker itself, and says so if it cannot.
+  }
+})();
