@@ -15,7 +15,7 @@ from . import rules as _rules
 from .assessment import AssessedBehaviour, Assessment, Consent, Contact, Reason, Step
 from .loader import DataError, default_data_dir, load
 from .model import Band, Behaviour, Indicator, Protocol
-from .situation import InvalidSituation, Situation, check
+from .situation import InvalidSituation, Situation, check, check_age
 
 __all__ = [
     "AssessedBehaviour", "Assessment", "Band", "Behaviour", "Consent", "Contact", "DataError", "Indicator",
@@ -46,8 +46,7 @@ def indicators() -> list[Indicator]:
 
 def bands_for_age(age: int) -> list[str]:
     """The band ids that apply at a whole age: both bands at a boundary (the bands overlap)."""
-    s = check(Situation(age=age, indicators=(protocol().indicators[0].id,)), protocol())
-    return list(_rules.bands_for_age(protocol(), s.age))
+    return list(_rules.bands_for_age(protocol(), check_age(age)))
 
 
 def assess(situation: Situation | Mapping[str, Any], data: Protocol | None = None) -> Assessment:

@@ -55,7 +55,8 @@ class Situation:
         return cls(**dict(value))
 
 
-def _age(value: Any) -> int:
+def check_age(value: Any) -> int:
+    """A whole age from 0 to 17, or InvalidSituation saying why not."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
@@ -78,7 +79,7 @@ def _ids(value: Any, what: str) -> tuple[str, ...]:
 
 def check(situation: Situation, protocol: m.Protocol) -> Situation:
     """Return the situation normalised (ids de-duplicated, age an int) or raise InvalidSituation."""
-    age = _age(situation.age)
+    age = check_age(situation.age)
     behaviours = _ids(situation.behaviours, "behaviours")
     indicators = _ids(situation.indicators, "indicators")
     if not behaviours and not indicators:

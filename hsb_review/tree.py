@@ -22,9 +22,10 @@ from pathlib import Path
 import decision_aid
 from decision_aid.model import Protocol, Section
 
+from macros.sections import HEADING_CALL  # the pattern the site build checks pages with
+
 from . import ReviewError
 
-HEADING_CALL = re.compile(r"""\{\{\s*heading\(\s*["']([^"']+)["']\s*\)\s*\}\}""")
 MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 URL = re.compile(r"""https?://[^\s<>"'\)\]]+""")

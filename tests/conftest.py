@@ -46,3 +46,11 @@ def project_copy(tmp_path) -> Path:
     if (ROOT / "node_modules").exists():
         (copy / "node_modules").symlink_to(ROOT / "node_modules")
     return copy
+
+
+def edit(folder: Path, name: str, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in ``folder/name``, as a board member's edit would."""
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"text to change not found in {name}: {old!r}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")

@@ -22,14 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # hsb_review is run from the project root, not installed
 
 import decision_aid  # noqa: E402
+from conftest import edit  # noqa: E402
 from hsb_review.release import MANIFEST, protocol_files  # noqa: E402
-
-
-def edit(project: Path, name: str, old: str, new: str) -> None:
-    path = project / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"text to change not found in {name}: {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def line_of(project: Path, name: str, text: str) -> int:

@@ -9,7 +9,7 @@ import pytest
 
 import decision_aid as da
 
-from conftest import ROOT, run_mkdocs_build
+from conftest import ROOT, edit, run_mkdocs_build
 
 
 @pytest.fixture
@@ -17,13 +17,6 @@ def data(tmp_path) -> Path:
     folder = tmp_path / "data"
     shutil.copytree(ROOT / "data", folder)
     return folder
-
-
-def edit(folder: Path, name: str, old: str, new: str, count: int = 1) -> None:
-    path = folder / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text not found in {name}: {old!r}"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
 def problems(folder: Path) -> str:
