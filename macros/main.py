@@ -43,7 +43,7 @@ PAGE_FUNCTIONS = {
     "cite": sections.cite,
 }
 # Modules of other features that add page functions the same way (a PAGE_FUNCTIONS dict).
-FEATURE_MODULES = ("macros.checker", "macros.history")
+FEATURE_MODULES = ("macros.checker", "macros.history", "macros.prose")
 
 
 def _load(docs_dir: Path) -> decision_aid.Protocol:
@@ -53,7 +53,7 @@ def _load(docs_dir: Path) -> decision_aid.Protocol:
         raise Abort(f"{e}\nNothing was published; fix the data and build again.") from None
     problems = sections.check_pages(protocol, docs_dir)
     if problems:
-        raise Abort("The pages do not match data/sections.toml:\n" + "\n".join(f"- {p}" for p in problems)
+        raise Abort("The pages do not match the data (data/sections.toml, data/timescales.toml, data/contacts.toml):\n" + "\n".join(f"- {p}" for p in problems)
                     + "\nNothing was published; fix the pages and build again.")
     return protocol
 

@@ -45,7 +45,8 @@ def check_pages(protocol: Protocol, docs_dir: Path) -> list[str]:
     """Every section's heading stands on its page once, and no page heads an unknown section.
 
     Run before anything is built, so a renumbered or deleted heading (which would break
-    links staff have saved) stops the build with the page and the fix.
+    links staff have saved) stops the build with the page and the fix; so does a timescale,
+    telephone number or e-mail written in a section's text that disagrees with data (macros.prose).
     """
     problems = []
     found: dict[str, list[str]] = {}
@@ -66,4 +67,5 @@ def check_pages(protocol: Protocol, docs_dir: Path) -> list[str]:
             problems.append(f"docs/{s.page}: the heading of section {s.number} '{s.title}' is missing or misplaced "
                             f"(found on {where}). Put {{{{ heading(\"{ref}\") }}}} on this page exactly once: "
                             "links to the section depend on it.")
-    return problems
+    from .prose import check_prose  # the facts in the sections' text: from data, and agreeing with it
+    return problems + check_prose(protocol, docs_dir)
