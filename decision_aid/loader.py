@@ -226,7 +226,8 @@ def load(folder: str | Path | None = None) -> m.Protocol:
     doc = src["protocol"]
     versions = _entries(doc, "version", "version", "number",
                         {"number": "text", "approved": "text", "implemented": "text", "approved_by": "text",
-                         "summary": "text", "corrections": "texts"}, _drop_none(m.Version), optional={"approved", "corrections"})
+                         "summary": "text", "corrections": "texts", "minute": "text", "commit": "text"},
+                        _drop_none(m.Version), optional={"approved", "corrections", "minute", "commit"})
     document = None
     if doc.data:
         fields = _fields(doc, doc.label, {k: v for k, v in doc.data.items() if k != "version"},

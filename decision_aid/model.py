@@ -234,6 +234,8 @@ class Version:
     summary: str
     corrections: tuple[str, ...] = ()
     approved: Optional[str] = None
+    minute: Optional[str] = None    # the board's minute reference for the approval (release.json)
+    commit: Optional[str] = None    # the git commit it was published from (lets `diff 1 .` work on a fresh clone)
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,8 @@ def report_json(report) -> dict:
     return {
         "old": report.old, "new": report.new,
         "old_version": report.old_version, "new_version": report.new_version,
+        "breaking": [g.__dict__ for g in report.gone],
+        "unreachable": report.unreachable,
         "changes": [c.__dict__ for c in report.changes],
         "cases": report.cases,
         "outcome_differences": [

@@ -9,13 +9,14 @@ professional can tell it.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, Iterable
 
 from decision_aid import DataError
 from decision_aid.model import Condition, Protocol
 
 from . import ReviewError
+from .breaking import Gone, gone, newly_unreachable, retired_in
 from .outcomes import (Case, Difference, Variation, compare, variations)
 from .tree import Tree, section_name
 
@@ -48,6 +49,9 @@ class DiffReport:
     variations: list[Variation]
     old_protocol: Protocol
     new_protocol: Protocol
+    gone: list[Gone] = field(default_factory=list)            # published ids removed or renamed
+    retired: tuple = ()                                        # data/retired.toml of the new version
+    unreachable: list[str] | None = None                       # None: the reachability analysis is not installed
 
     def kinds(self) -> set[tuple[str, str]]:
         return {(c.area, c.kind) for c in self.changes}
@@ -288,4 +292,5 @@ def diff(old: Tree, new: Tree) -> DiffReport:
     changes = data_changes(op, np_) + text_changes(old, new)
     count, differences, groups = compare(op, np_)
     return DiffReport(old.label, new.label, op.document.current.number, np_.document.current.number,
-                      changes, count, differences, groups, variations(op, np_), op, np_)
+                      changes, count, differences, groups, variations(op, np_), op, np_,
+                      gone=gone(op, np_), retired=retired_in(new.data), unreachable=newly_unreachable(op, np_))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from .breaking import gone_words
 from .document import Block
 from .diff import Change, DiffReport
 from .outcomes import Case, Outcome, Variation, age_ranges, step_changes, variations_phrase
@@ -131,12 +132,30 @@ def _steps_block(report: DiffReport, parent: Block) -> None:
         block.add(f"{_step_words(change)} ({len(affected)} cases)", lines)
 
 
+def _breaking_block(report: DiffReport, parent: Block) -> None:
+    """First, because these change what staff can be told or break the links they saved."""
+    block = parent.add("Breaking changes: what staff can no longer be told or reach")
+    if report.gone:
+        block.add(f"Published ids removed or renamed ({len(report.gone)})",
+                  [gone_words(g, report.new_protocol, report.retired) for g in report.gone])
+    if report.unreachable:
+        block.add(f"What no situation can reach ({len(report.unreachable)})", report.unreachable)
+    if not report.gone and not report.unreachable:
+        block.intro = "None: every published id is still there" + (
+            ", and every step, rule, question and timescale can still be reached." if report.unreachable is not None
+            else " (whether every step can still be reached is not checked: decision_aid.reachability is missing).")
+    elif report.unreachable is None:
+        block.lines.append("Whether every step can still be reached was not checked: decision_aid.reachability "
+                           "is missing.")
+
+
 def report_block(report: DiffReport, for_site: bool = False) -> Block:
     """The report; ``for_site`` leaves out the folders and git revisions compared (they mean nothing to staff)."""
     title = (f"What changed in version {report.new_version}" if report.old_version != report.new_version
              else f"What changed since version {report.old_version} was published")
     doc = Block(title, intro=f"Version {report.old_version} compared with version {report.new_version}." if for_site
                 else f"Version {report.old_version} ({report.old}) compared with version {report.new_version} ({report.new}).")
+    _breaking_block(report, doc)
     n_changes = len(report.changes)
     n_diff = len(report.differences)
     n_class = sum(d.old.classification != d.new.classification for d in report.differences)

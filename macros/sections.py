@@ -68,4 +68,5 @@ def check_pages(protocol: Protocol, docs_dir: Path) -> list[str]:
                             f"(found on {where}). Put {{{{ heading(\"{ref}\") }}}} on this page exactly once: "
                             "links to the section depend on it.")
     from .prose import check_prose  # the facts in the sections' text: from data, and agreeing with it
-    return problems + check_prose(protocol, docs_dir)
+    from .retired import check_folder  # retired ids: gone from the data, and their replacements there
+    return problems + check_prose(protocol, docs_dir) + check_folder(protocol, docs_dir.parent / "data")
