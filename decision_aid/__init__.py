@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from . import rules as _rules
-from .assessment import AssessedBehaviour, Assessment, Consent, Contact, Reason, Step
+from .assessment import AssessedBehaviour, Assessment, Consent, Contact, Reason, Step, TakenAsYes, Unsure
 from .loader import DataError, default_data_dir, load
 from .model import Band, Behaviour, Indicator, Protocol
 from .situation import InvalidSituation, Situation, check, check_age
@@ -20,7 +20,7 @@ from .situation import InvalidSituation, Situation, check, check_age
 __all__ = [
     "AssessedBehaviour", "Assessment", "Band", "Behaviour", "Consent", "Contact", "DataError", "Indicator",
     "InvalidSituation", "Protocol", "Reason", "Situation", "Step", "assess", "bands", "bands_for_age",
-    "catalogue", "indicators", "load", "protocol", "relevant_questions",
+    "catalogue", "indicators", "load", "protocol", "relevant_questions", "TakenAsYes", "Unsure",
 ]
 
 
@@ -55,22 +55,8 @@ def assess(situation: Situation | Mapping[str, Any], data: Protocol | None = Non
 
 
 def relevant_questions(situation: Situation | Mapping[str, Any], data: Protocol | None = None) -> dict[str, list[str]]:
-    """Which yes/no questions and indicators would change this result if answered the other way.
+    """Which questions and indicators could change this result (yes, no or not sure).
 
     Lets the checker ask only what matters, without knowing any rule itself.
     """
-    p = data or protocol()
-    s = check(Situation.from_value(situation), p)
-    base = _rules.assess(p, s).to_dict()
-    fields = s.__dict__
-    questions = [q.id for q in p.questions
-                 if _rules.assess(p, Situation(**{**fields, q.id: not fields[q.id]})).to_dict() != base]
-    changing = []
-    for i in p.indicators:
-        toggled = tuple(x for x in s.indicators if x != i.id) if i.id in s.indicators else s.indicators + (i.id,)
-        try:
-            if _rules.assess(p, Situation(**{**fields, "indicators": toggled})).to_dict() != base:
-                changing.append(i.id)
-        except InvalidSituation:  # removing the only answer given
-            changing.append(i.id)
-    return {"questions": questions, "indicators": changing}
+    return _rules.relevant_questions(data or protocol(), Situation.from_value(situation))

@@ -35,6 +35,8 @@ class Step:
     within: Optional[str]
     sections: tuple[str, ...]
     contact: Optional[Contact] = None
+    source: str = "protocol"                # or "board": the board's interpretation
+    interpretation: Optional[str] = None    # the board's one-line reason, shown with the step
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,31 @@ class Reason:
     category: Optional[str]
     threshold: Optional[str]
     sections: tuple[str, ...]
+    source: str = "protocol"
+    interpretation: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class TakenAsYes:
+    """An unanswered question answered by a behaviour's own words (e.g. "forcing other children")."""
+
+    question: str
+    behaviour: str
+    flag: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Unsure:
+    """A question answered "not sure", and what the route would be if the answer were yes."""
+
+    question: str
+    text: str
+    threshold: str
+    threshold_label: str
+    raises_threshold: bool
+    steps_if_yes: tuple["Step", ...]
+    note: str
 
 
 @dataclass(frozen=True)
@@ -63,8 +90,15 @@ class Assessment:
     category_label: str
     threshold: str
     threshold_label: str
+    # The threshold if every "not sure" answer were yes: the headline shows it when higher.
+    possible_threshold: str
+    possible_threshold_label: str
     bands: tuple[str, ...]
     behaviours: tuple[AssessedBehaviour, ...]
+    # Each question's answer as used: True, False or None (not sure).
+    answers: tuple[tuple[str, Optional[bool]], ...]
+    taken_as_yes: tuple[TakenAsYes, ...]
+    unsure: tuple[Unsure, ...]
     steps: tuple[Step, ...]
     referral_must_include: tuple[str, ...]
     consent: Consent
@@ -73,8 +107,10 @@ class Assessment:
     protocol_version: str
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: tuples become lists, records become dicts."""
-        return _jsonable(asdict(self))
+        """JSON-ready: tuples become lists, records become dicts, the answers an object."""
+        out = _jsonable(asdict(self))
+        out["answers"] = dict(self.answers)
+        return out
 
 
 def _jsonable(value: Any) -> Any:

@@ -12,8 +12,10 @@ from datetime import date
 from typing import Callable, Iterable
 
 from . import model as m
+from .text_checks import check_text
+from .routing_checks import check_routing
 
-Where = Callable[[str, str, object], str]
+Where = Callable[..., str]  # (kind, key, value[, occurrence]) -> 'data/x.toml, kind 'value' (line N)'
 
 
 def _one_of(ids: Iterable[str]) -> str:
@@ -21,11 +23,14 @@ def _one_of(ids: Iterable[str]) -> str:
 
 
 def _unique(problems: list[str], where: Where, kind: str, key: str, values: Iterable[str]) -> None:
-    seen: set[str] = set()
+    """Report each copy of a value at the copy (the entry just added), naming where the first one is."""
+    seen: dict[str, int] = {}
     for v in values:
         if v in seen:
-            problems.append(f"{where(kind, key, v)}: the {key} '{v}' is used twice; each {kind} needs its own {key}.")
-        seen.add(v)
+            first = re.search(r"\(line \d+\)$", where(kind, key, v))
+            problems.append(f"{where(kind, key, v, seen[v])}: the {key} '{v}' is used twice; each {kind} needs its own "
+                            f"{key}. The first is {first.group(0)[1:-1] if first else 'above'}: change this one.")
+        seen[v] = seen.get(v, 0) + 1
 
 
 def _parse_date(text: str) -> date | None:
@@ -173,8 +178,10 @@ def cross_check(p: m.Protocol, where: dict[str, Where], problems: list[str]) -> 
         problems.append(f"{where['situation'](None, 'id', None)}: a [[setting]] with id \"other\" is needed (the default).")
 
     for field, placeholders in (("boundary_age", {"age", "bands"}), ("developmental_band", {"band", "age"}),
-                                ("other_band", {"behaviour", "band", "colour"}),
-                                ("listed_in_both", {"behaviour", "band", "colour"}), ("overlap_guidance", set())):
+                                ("other_band", {"behaviour", "band", "bands"}),
+                                ("listed_in_both", {"behaviour", "band", "colour"}), ("overlap_guidance", set()),
+                                ("if_yes", {"unsure", "threshold", "service"}), ("if_yes_same", {"unsure", "threshold"}),
+                                ("taken_as_yes", {"question", "behaviour"}), ("interpretation", {"reason"})):
         used = {name for _, name, _, _ in string.Formatter().parse(getattr(p.notes, field)) if name}
         if used - placeholders:
             problems.append(f"{where['situation']('[notes]', 'x', None)}: {field} uses "
@@ -202,9 +209,12 @@ def cross_check(p: m.Protocol, where: dict[str, Where], problems: list[str]) -> 
             elif implemented is not None and approved > implemented:
                 problems.append(f"{loc}: approved {v.approved} is after implemented {v.implemented}; a version is approved first.")
     dates = [_parse_date(v.implemented) for v in versions]
-    if all(dates) and dates != sorted(dates):
-        problems.append(f"{where['protocol']('version', 'number', versions[-1].number)}: versions must be listed oldest first "
-                        "(the last one is the version in force).")
+    for before, after, d0, d1 in zip(versions, versions[1:], dates, dates[1:]):
+        if d0 is not None and d1 is not None and d1 < d0:
+            problems.append(f"{where['protocol']('version', 'number', after.number)}: version {after.number} (implemented "
+                            f"{after.implemented}) is listed after version {before.number} (implemented {before.implemented}). "
+                            "Versions must be listed oldest first (the last one is the version in force): "
+                            "correct the date, or move the entry.")
     if p.document.review_every_months <= 0:
         problems.append(f"{where['protocol']('review_every_months', 'x', None)}: review_every_months must be more than 0.")
 
@@ -219,3 +229,5 @@ def cross_check(p: m.Protocol, where: dict[str, Where], problems: list[str]) -> 
     refs += [("sharing", "[referral]", None, x) for x in p.referral.sections]
     refs += [("sharing", "[consent_always]", None, x) for x in p.consent_always.sections]
     check_sections(p, where, problems, refs)
+    check_text(p, where, problems)
+    check_routing(p, where, problems)

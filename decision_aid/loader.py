@@ -55,9 +55,9 @@ class _Source:
         except tomllib.TOMLDecodeError as e:
             problems.append(f"{self.label}: {_toml_hint(str(e), self.text)}")
 
-    def where(self, kind: str, key: str, value: Any) -> str:
-        """'behaviour 'x' (line 12)': how a board member finds an entry."""
-        line = _line_of(self.text, key, value)
+    def where(self, kind: str, key: str, value: Any, occurrence: int = 0) -> str:
+        """'behaviour 'x' (line 12)': how a board member finds an entry (``occurrence`` 1: its second copy)."""
+        line = _line_of(self.text, key, value, occurrence)
         name = f"{kind} '{value}'" if value is not None else kind
         return f"{self.label}, {name}" + (f" (line {line})" if line else "")
 
@@ -65,12 +65,15 @@ class _Source:
         self.problems.append(f"{where}: {message}")
 
 
-def _line_of(text: str, key: str, value: Any) -> int | None:
+def _line_of(text: str, key: str, value: Any, occurrence: int = 0) -> int | None:
+    """The line of ``key = "value"``; of its last copy when there are fewer than ``occurrence`` + 1."""
     if value is None:
         return None
     pattern = re.compile(rf'^\s*{re.escape(key)}\s*=\s*"{re.escape(str(value))}"', re.M)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return None
+    return text.count("\n", 0, matches[min(occurrence, len(matches) - 1)].start()) + 1
 
 
 def _toml_hint(message: str, text: str = "") -> str:
@@ -199,6 +202,14 @@ def _with_condition(src: _Source, array: str, kind: str, spec: dict[str, str], b
     return tuple(out)
 
 
+def _provenance(build: Callable[..., Any]) -> Callable[..., Any]:
+    """Gather ``source`` and ``reason`` into the record's Provenance (checked in checks.py)."""
+    def wrapped(**fields: Any) -> Any:
+        source, reason = fields.pop("source"), fields.pop("reason")
+        return build(provenance=m.Provenance(source or "protocol", reason), **fields)
+    return wrapped
+
+
 def _drop_none(cls: type) -> Callable[..., Any]:
     """Build a record, letting its own defaults stand in for optional fields left out."""
     def build(**fields: Any) -> Any:
@@ -250,7 +261,11 @@ def load(folder: str | Path | None = None) -> m.Protocol:
         colours=_entries(tl, "colour", "colour", "id", {"id": "text", "label": "text", "description": "text",
                          "response": "text", "background": "text", "text": "text"}, m.Colour),
         bands=_entries(tl, "band", "band", "id", {"id": "text", "label": "text", "min_age": "int", "max_age": "int"}, m.Band),
-        flags=_entries(tl, "flag", "flag", "id", {"id": "text", "label": "text", "meaning": "text"}, m.Flag),
+        flags=_entries(tl, "flag", "flag", "id", {"id": "text", "label": "text", "meaning": "text", "implies": "text",
+                                                   "source": "text", "reason": "text"},
+                       _provenance(_drop_none(m.Flag)), optional={"implies", "reason"}),
+        same_facts=_entries(tl, "same_facts", "same_facts", "id", {"id": "text", "behaviours": "texts", "reason": "text"},
+                            m.SameFacts) if tl.data.get("same_facts") else (),
         behaviours=_entries(tl, "behaviour", "behaviour", "id", {"id": "text", "band": "text", "colour": "text",
                             "text": "text", "flags": "texts"}, _drop_none(m.Behaviour), optional={"flags"}),
         indicators=_entries(src["harm"], "indicator", "indicator", "id",
@@ -262,21 +277,26 @@ def load(folder: str | Path | None = None) -> m.Protocol:
                             {"id": "text", "label": "text", "service": "text", "description": "text",
                              "sections": "texts"}, m.Threshold),
         rules=_with_condition(src["thresholds"], "rule", "rule",
-                              {"id": "text", "category": "text", "threshold": "text", "sections": "texts", "note": "text"},
-                              m.Rule, optional={"category", "threshold", "note"}),
+                              {"id": "text", "category": "text", "threshold": "text", "sections": "texts", "note": "text",
+                               "source": "text", "reason": "text"},
+                              _provenance(m.Rule), optional={"category", "threshold", "note", "reason"}),
         timescales=_entries(src["timescales"], "timescale", "timescale", "id",
                             {"id": "text", "what": "text", "within": "text", "from": "text", "who": "text",
                              "sections": "texts"}, lambda **f: m.Timescale(starts=f.pop("from"), **f), optional={"from"}),
         steps=_with_condition(src["steps"], "step", "step",
                               {"id": "text", "who": "text", "action": "text", "sections": "texts", "timescale": "text",
-                               "contact": "text", "brook_response": "bool"},
-                              lambda **f: m.StepRule(**{**f, "action": f["action"] or "", "brook_response": bool(f["brook_response"])}),
-                              optional={"timescale", "contact", "brook_response", "action"}),
+                               "contact": "text", "brook_response": "bool", "source": "text", "reason": "text"},
+                              _provenance(lambda **f: m.StepRule(**{**f, "action": f["action"] or "",
+                                                                    "brook_response": bool(f["brook_response"])})),
+                              optional={"timescale", "contact", "brook_response", "action", "reason"}),
         questions=_entries(situation, "question", "question", "id",
-                           {"id": "text", "question": "text", "help": "text", "sections": "texts"}, m.Question),
+                           {"id": "text", "question": "text", "help": "text", "unsure": "text", "sections": "texts"},
+                           m.Question),
         settings=_entries(situation, "setting", "setting", "id", {"id": "text", "label": "text"}, m.Setting),
         notes=_table(situation, "notes", {"boundary_age": "text", "developmental_band": "text", "other_band": "text",
-                                          "listed_in_both": "text", "overlap_guidance": "text"}, m.NoteTexts),
+                                          "listed_in_both": "text", "overlap_guidance": "text", "if_yes": "text",
+                                          "if_yes_same": "text", "taken_as_yes": "text", "interpretation": "text"},
+                     m.NoteTexts),
         referral=_table(sharing, "referral", {"introduction": "text", "must_include": "texts", "sections": "texts"}, m.Referral),
         consent=_entries(sharing, "consent", "consent", "min_age",
                          {"min_age": "int", "max_age": "int", "text": "text", "note": "text"}, _drop_none(m.ConsentRule),

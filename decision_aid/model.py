@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-# Situation fields that a rule or step can test as true/false (names fixed by the API).
+# Situation fields that a rule or step can test (names fixed by the API). Each is a
+# question answered yes (True), no (False) or "not sure" (None).
 SITUATION_FLAGS: tuple[str, ...] = (
     "another_child_harmed",
     "child_may_be_abused",
@@ -19,8 +20,25 @@ SITUATION_FLAGS: tuple[str, ...] = (
     "looked_after",
     "lives_in_other_authority",
     "police_involved",
-    "exploitation_or_gangs",
+    "sexual_exploitation",
+    "gang_involvement",
+    "release_from_custody",
 )
+
+# Where a rule, step or mark comes from: the protocol's own text, or the board's reading of it.
+SOURCES: tuple[str, ...] = ("protocol", "board")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """``board`` entries are interpretations: shown as such, and listed for sign-off."""
+
+    source: str = "protocol"
+    reason: Optional[str] = None
+
+    @property
+    def interpretation(self) -> bool:
+        return self.source == "board"
 
 
 @dataclass(frozen=True)
@@ -59,9 +77,28 @@ class Band:
 
 @dataclass(frozen=True)
 class Flag:
+    """A mark on behaviours. ``implies`` names a question whose answer the behaviour
+    itself gives (yes) unless the professional answers no: what the words already say."""
+
     id: str
     label: str
     meaning: str
+    implies: Optional[str] = None
+    provenance: Provenance = Provenance()
+
+
+@dataclass(frozen=True)
+class SameFacts:
+    """Items of different age bands that describe the same facts (curated by the board).
+
+    At an age where several of them apply, the most serious colour is used whichever
+    wording was ticked; an item of a band that does not cover the child is read only
+    through a linked item of the child's own band.
+    """
+
+    id: str
+    behaviours: tuple[str, ...]
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -118,6 +155,8 @@ class Condition:
     any_indicator: Optional[bool] = None
     indicator: Optional[tuple[str, ...]] = None
     behaviour_flag: Optional[str] = None
+    # (question, wanted): "true" holds only on yes; "false" holds on no or not sure,
+    # because an unsure answer must never drop a route (rules.py explains).
     situation: tuple[tuple[str, bool], ...] = ()
     setting: Optional[tuple[str, ...]] = None
     min_age: Optional[int] = None
@@ -133,6 +172,7 @@ class Rule:
     threshold: Optional[str]
     sections: tuple[str, ...]
     note: Optional[str] = None
+    provenance: Provenance = Provenance()
 
 
 @dataclass(frozen=True)
@@ -155,6 +195,7 @@ class StepRule:
     timescale: Optional[str] = None
     contact: Optional[str] = None
     brook_response: bool = False
+    provenance: Provenance = Provenance()
 
 
 @dataclass(frozen=True)
@@ -163,6 +204,7 @@ class Question:
     question: str
     help: str
     sections: tuple[str, ...]
+    unsure: str          # "You are not sure whether ...": how a "not sure" answer is stated back
 
 
 @dataclass(frozen=True)
@@ -178,6 +220,10 @@ class NoteTexts:
     other_band: str
     listed_in_both: str
     overlap_guidance: str
+    if_yes: str
+    if_yes_same: str
+    taken_as_yes: str
+    interpretation: str
 
 
 @dataclass(frozen=True)
@@ -265,6 +311,7 @@ class Protocol:
     bands: tuple[Band, ...]
     flags: tuple[Flag, ...]
     behaviours: tuple[Behaviour, ...]
+    same_facts: tuple[SameFacts, ...]
     indicators: tuple[Indicator, ...]
     categories: tuple[Category, ...]
     thresholds: tuple[Threshold, ...]
@@ -299,3 +346,12 @@ class Protocol:
 
     def timescale(self, timescale_id: str) -> Timescale:
         return next(t for t in self.timescales if t.id == timescale_id)
+
+    def behaviour(self, behaviour_id: str) -> Behaviour:
+        return next(b for b in self.behaviours if b.id == behaviour_id)
+
+    def flag(self, flag_id: str) -> Flag:
+        return next(f for f in self.flags if f.id == flag_id)
+
+    def question(self, question_id: str) -> Question:
+        return next(q for q in self.questions if q.id == question_id)

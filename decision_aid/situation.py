@@ -6,6 +6,8 @@ Input arrives from a form, a command line or JavaScript, so every mistake become
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass, fields
 from typing import Any, Mapping, Optional
 
@@ -18,18 +20,23 @@ class InvalidSituation(ValueError):
 
 @dataclass(frozen=True)
 class Situation:
+    """What the professional knows. Each question is yes (True), no (False) or not sure
+    (None, the default): an unanswered question is never taken as "no" (see rules.py)."""
+
     age: int
     behaviours: tuple[str, ...] = ()
     indicators: tuple[str, ...] = ()
     developmental_band: Optional[str] = None
-    another_child_harmed: bool = False
-    child_may_be_abused: bool = False
-    siblings_at_risk: bool = False
-    known_to_cssw: bool = False
-    looked_after: bool = False
-    lives_in_other_authority: bool = False
-    police_involved: bool = False
-    exploitation_or_gangs: bool = False
+    another_child_harmed: Optional[bool] = None
+    child_may_be_abused: Optional[bool] = None
+    siblings_at_risk: Optional[bool] = None
+    known_to_cssw: Optional[bool] = None
+    looked_after: Optional[bool] = None
+    lives_in_other_authority: Optional[bool] = None
+    police_involved: Optional[bool] = None
+    sexual_exploitation: Optional[bool] = None
+    gang_involvement: Optional[bool] = None
+    release_from_custody: Optional[bool] = None
     setting: str = "other"
 
     def __post_init__(self) -> None:
@@ -47,12 +54,35 @@ class Situation:
         if not isinstance(value, Mapping):
             raise InvalidSituation("The situation must be a set of named answers (age, behaviours, ...).")
         known = [f.name for f in fields(cls)]
-        unknown = sorted(set(value) - set(known))
+        unknown = sorted((str(u) for u in set(value) - set(known)), key=str)
         if unknown:
-            raise InvalidSituation(f"Unknown field {', '.join(repr(u) for u in unknown)}: the fields are {', '.join(known)}.")
+            names = ", ".join(describe(u) for u in unknown[:3]) + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
+            raise InvalidSituation(f"Unknown field {names}: the fields are {', '.join(known)}.")
         if "age" not in value:
             raise InvalidSituation("Give the child's age in whole years (0 to 17).")
         return cls(**dict(value))
+
+
+def describe(value: Any, limit: int = 60) -> str:
+    """A value as the person who sent it would write it (JSON/JavaScript terms), cut to ``limit``.
+
+    Input may come from JavaScript, and may be huge: messages never echo more than a line.
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, (list, tuple)):
+        return f"a list of {len(value)}"
+    if isinstance(value, Mapping):
+        return "a set of named values"
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = type(value).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def check_age(value: Any) -> int:
@@ -60,20 +90,20 @@ def check_age(value: Any) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidSituation(f"The child's age must be a whole number of years (0 to 17), not {value!r}.")
+        raise InvalidSituation(f"The child's age must be a whole number of years (0 to 17), not {describe(value)}.")
     if value < 0 or value > 17:
         raise InvalidSituation(
-            f"An age of {value} is outside this protocol: it covers children and young people under 18 "
+            f"An age of {describe(value)} is outside this protocol: it covers children and young people under 18 "
             "(ages 0 to 17). Enter the age in whole years.")
     return value
 
 
 def _ids(value: Any, what: str) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        raise InvalidSituation(f"The {what} must be a list of ids, not {value!r}.")
+        raise InvalidSituation(f"The {what} must be a list of ids, not {describe(value)}.")
     for v in value:
         if not isinstance(v, str):
-            raise InvalidSituation(f"Each of the {what} must be an id (text), not {v!r}.")
+            raise InvalidSituation(f"Each of the {what} must be an id (text), not {describe(v)}.")
     return tuple(dict.fromkeys(value))
 
 
@@ -88,22 +118,30 @@ def check(situation: Situation, protocol: m.Protocol) -> Situation:
     for b in behaviours:
         if b not in known_behaviours:
             raise InvalidSituation(
-                f"Unknown behaviour '{b}'. The behaviours and their ids are in the traffic light tool (Appendix 1); "
+                f"Unknown behaviour {describe(b)}. The behaviours and their ids are in the traffic light tool (Appendix 1); "
                 "'python -m decision_aid behaviours --age N' lists them.")
     known_indicators = [i.id for i in protocol.indicators]
     for i in indicators:
         if i not in known_indicators:
-            raise InvalidSituation(f"Unknown indicator of harm '{i}'. The indicators (section 4) are: {', '.join(known_indicators)}.")
+            raise InvalidSituation(f"Unknown indicator of harm {describe(i)}. The indicators (section 4) are: {', '.join(known_indicators)}.")
     band = situation.developmental_band
     band_ids = [b.id for b in protocol.bands]
     if band is not None and band not in band_ids:
-        raise InvalidSituation(f"Unknown developmental band {band!r}. The age bands of the traffic light tool are: {', '.join(band_ids)}.")
+        raise InvalidSituation(f"Unknown developmental band {describe(band)}. The age bands of the traffic light tool are: {', '.join(band_ids)}.")
+    if band is not None and protocol.band(band).min_age > age:
+        # An older band would read the child's behaviour against older children's norms: less protective.
+        own = " or ".join(b.label for b in protocol.bands if b.min_age <= age)
+        raise InvalidSituation(
+            f"A developmental band older than the child cannot be used: {protocol.band(band).label} starts above "
+            f"age {age}. Choose the child's own band or a younger one ({own}), for a child whose development "
+            "is behind their age (section 5).")
     setting_ids = [s.id for s in protocol.settings]
     if situation.setting not in setting_ids:
-        raise InvalidSituation(f"Unknown setting {situation.setting!r}. The settings are: {', '.join(setting_ids)}.")
+        raise InvalidSituation(f"Unknown setting {describe(situation.setting)}. The settings are: {', '.join(setting_ids)}.")
     for flag in m.SITUATION_FLAGS:
-        if not isinstance(getattr(situation, flag), bool):
-            raise InvalidSituation(f"The answer to '{flag}' must be true or false, not {getattr(situation, flag)!r}.")
+        if getattr(situation, flag) is not None and not isinstance(getattr(situation, flag), bool):
+            raise InvalidSituation(f"The answer to '{flag}' must be true (yes), false (no) or null (not sure), "
+                                   f"not {describe(getattr(situation, flag))}.")
     order = {b.id: n for n, b in enumerate(protocol.behaviours)}
     iorder = {i: n for n, i in enumerate(known_indicators)}
     # Sorting makes the result independent of the order the answers were given in.
