@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+import tomllib
 import zipfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -155,25 +156,89 @@ def open_tree(spec: str, cwd: Path | None = None) -> Tree:
             tmp = Path(tempfile.mkdtemp(prefix="hsb-version-"))
             with zipfile.ZipFile(sources[-1]) as z:
                 z.extractall(tmp)
-            return Tree(tmp, f"{spec} (release)", _cleanup=tmp)
+            return Tree(tmp, f"as released, from {spec}", _cleanup=tmp)
         if not (folder / "data").is_dir():
             raise ReviewError(f"'{spec}' is a folder but has no data/ folder inside it: give the folder that "
                               "holds data/ and docs/ (for example '.' for this project), or a release folder "
                               "such as release/versions/1.")
-        return Tree(folder.resolve(), f"{spec} (folder)")
+        here = folder.resolve() == cwd.resolve()
+        return Tree(folder.resolve(), "this project as it is now" if here else f"the folder {spec}")
+    number = re.fullmatch(r"(?:v|version\s*)?(\d+)", spec.strip(), re.I)
+    if number and (cwd / "release" / "versions" / number.group(1)).is_dir():
+        return open_tree(str(cwd / "release" / "versions" / number.group(1)), cwd)
     found = _git(["rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"], cwd)
+    if found.returncode != 0 and number:
+        commit = version_commit(number.group(1), cwd)
+        if commit:
+            return _from_git(commit, f"as committed in git, {commit[:8]}", cwd)
     if found.returncode != 0:
-        raise ReviewError(f"'{spec}' is neither a folder nor a git revision (a tag such as 'v1', a branch, or a "
-                          "commit id). Check the spelling; 'git tag' lists the tags.")
+        raise ReviewError(f"'{spec}' cannot be found: it is not a folder, a released version or a git revision. "
+                          + comparable(cwd))
     commit = found.stdout.decode().strip()
+    return _from_git(commit, f"git {spec}, {commit[:8]}" if spec != commit else f"git {commit[:8]}", cwd)
+
+
+def _version_of(commit: str, cwd: Path) -> str | None:
+    """The version in force in data/protocol.toml at ``commit``."""
+    shown = _git(["show", f"{commit}:data/protocol.toml"], cwd)
+    if shown.returncode != 0:
+        return None
+    try:
+        versions = tomllib.loads(shown.stdout.decode("utf-8")).get("version", [])
+        return str(versions[-1]["number"])
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, LookupError, TypeError):
+        return None
+
+
+def version_commit(number: str, cwd: Path) -> str | None:
+    """The git commit version ``number`` is compared from: the ``commit`` recorded for it in
+    data/protocol.toml, or else the last commit in which it was the version in force."""
+    try:
+        recorded = tomllib.loads((cwd / "data" / "protocol.toml").read_text(encoding="utf-8")).get("version", [])
+    except (OSError, tomllib.TOMLDecodeError):
+        recorded = []
+    for v in recorded:
+        if str(v.get("number")) == number and v.get("commit"):
+            found = _git(["rev-parse", "--verify", "--quiet", f"{v['commit']}^{{commit}}"], cwd)
+            if found.returncode == 0:
+                return found.stdout.decode().strip()
+    log = _git(["log", "--format=%H", "-n", "500", "HEAD"], cwd)   # newest first
+    for commit in log.stdout.decode().split() if log.returncode == 0 else []:
+        if _version_of(commit, cwd) == number:
+            return commit   # the last commit in which it was the version in force
+    return None
+
+
+def comparable(cwd: Path) -> str:
+    """What can be compared, for a message when a version is not found."""
+    releases = sorted(p.name for p in (cwd / "release" / "versions").glob("*") if p.is_dir()) \
+        if (cwd / "release" / "versions").is_dir() else []
+    try:
+        numbers = [str(v.get("number")) for v in
+                   tomllib.loads((cwd / "data" / "protocol.toml").read_text(encoding="utf-8")).get("version", [])]
+    except (OSError, tomllib.TOMLDecodeError):
+        numbers = []
+    in_git = [n for n in numbers if version_commit(n, cwd)]
+    tags = _git(["tag", "--list"], cwd).stdout.decode().split()
+    parts = []
+    if in_git or releases:
+        parts.append("Versions that can be compared: " + ", ".join(sorted(set(in_git) | set(releases))) +
+                     f" (for example: make diff OLD={(releases or in_git)[0]}).")
+    if tags:
+        parts.append("Git tags: " + ", ".join(tags) + ".")
+    parts.append("A folder holding data/ and docs/ ('.' is this project) or a git commit id also work.")
+    return " ".join(parts)
+
+
+def _from_git(commit: str, label: str, cwd: Path) -> Tree:
     tmp = Path(tempfile.mkdtemp(prefix="hsb-version-"))
     for part in ("data", "docs"):
         archive = _git(["archive", "--format=tar", commit, part], cwd)
         if archive.returncode != 0:
             if part == "data":
                 shutil.rmtree(tmp, ignore_errors=True)
-                raise ReviewError(f"git revision '{spec}' has no data/ folder, so it holds no version of the protocol.")
+                raise ReviewError(f"{label} has no data/ folder, so it holds no version of the protocol.")
             continue  # no pages in that revision: compare the data alone
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")
-    return Tree(tmp, f"{spec} (git {commit[:8]})", _cleanup=tmp)
+    return Tree(tmp, label, _cleanup=tmp)

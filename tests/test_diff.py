@@ -146,15 +146,23 @@ def test_git_revisions(tmp_path):
         subprocess.run([*git, "commit", "-q", "-m", version], cwd=repo, check=True)
     subprocess.run([*git, "tag", "v1", "HEAD~1"], cwd=repo, check=True)
     with open_tree("v1", cwd=repo) as old, open_tree("HEAD", cwd=repo) as new:
-        assert old.label.startswith("v1 (git ")
+        assert old.label.startswith("git v1, ")
         report = diff(old, new)
         kept = old.root
     assert not kept.exists(), "the unpacked revision is removed afterwards"
     assert len(report.changes) == 11 and report.old_version == "1" and report.new_version == "2"
+    # A fresh clone has no release/ folder and no tag: "1" is the last commit in which version 1 was in force.
+    subprocess.run([*git, "tag", "-d", "v1"], cwd=repo, check=True, capture_output=True)
+    with open_tree("1", cwd=repo) as old, open_tree(".", cwd=repo) as new:
+        assert old.label.startswith("as committed in git, ") and new.label == "this project as it is now"
+        assert diff(old, new).old_version == "1"
+    with pytest.raises(ReviewError, match=r"Versions that can be compared: 1, 2 \(for example: make diff OLD=1\)"):
+        open_tree("7", cwd=repo)
 
 
 def test_a_version_that_cannot_be_found_says_so(tmp_path):
-    with pytest.raises(ReviewError, match="'no-such-version' is neither a folder nor a git revision"):
+    with pytest.raises(ReviewError, match="'no-such-version' cannot be found: it is not a folder, a released "
+                                          "version or a git revision. Versions that can be compared: 1"):
         open_tree("no-such-version", cwd=ROOT)
     (tmp_path / "empty").mkdir()
     with pytest.raises(ReviewError, match="has no data/ folder"):

@@ -111,7 +111,7 @@ def test_a_release_folder_can_be_compared_with_later_versions(released):
     """The release keeps the data and pages it was made from, so `diff release/versions/1 .` works without git."""
     result, _, _ = released
     with open_tree(str(result.folder)) as old, open_tree(str(ROOT)) as new:
-        assert old.label.endswith("(release)")
+        assert old.label.startswith("as released, from ")
         report = diff(old, new)
     assert report.changes == [] and report.differences == []
 
