@@ -15,20 +15,26 @@ After the pages are written (``on_post_build``) it adds to the built site:
   (docs/assets/checker/bridge.py), stored sparsely (zero pages left out).
   It uses a private Pyodide API, so the browser checks it and falls back to the bytecode
   start if it fails; a build where it cannot be made simply ships none.
-- ``assets/checker/bundle.json``: what the worker loads, and a probe: one situation and
-  the answer CPython gives for it with this very wheel, which the browser re-checks.
-- ``sw.js`` at the site root: the service worker, with the list of every built file and
-  a version that is a hash of them all.
+- ``assets/checker/bundle.json``: what the worker loads, the SHA-256 of each of those
+  files (the worker checks them before use), and a probe: one situation and the answer
+  CPython gives for it with this very wheel, which the browser re-checks.
+- ``sw.js`` at the site root: the service worker, with the list of every built file, a
+  version that is a hash of them all, and the policy it serves the checker's worker with.
+- ``build-id.txt`` at the site root: that version alone, which pages fetch uncached to
+  learn that a new build is published (file times play no part).
 
 Paths under a hash never change content, so the service worker may serve them from
 its cache first; everything else is fetched from the network first while online. The
 slow steps (bytecode, wheel, snapshot) are cached in ``.cache/browser_bundle/`` beside
-node_modules, keyed by the Pyodide version and a hash of their inputs.
+node_modules, keyed by a hash of every input (the npm runtime files included). The
+snapshot is reproducible: two builds of the same inputs give the same bytes, so an
+unchanged snapshot keeps its hashed name and users do not download it again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -56,6 +62,7 @@ SNAPSHOT = "decision_aid.snapshot"
 BRIDGE = "assets/checker/bridge.py"     # in docs/: the page runs it too
 SNAPSHOT_MAGIC = b"HSBSNAP1"
 SNAPSHOT_PAGE = 4096
+BUILD_ID = "build-id.txt"
 # Set HSB_NO_SNAPSHOT=1 to build without the snapshot (the checker then starts from bytecode).
 NO_SNAPSHOT = os.environ.get("HSB_NO_SNAPSHOT") == "1"
 
@@ -137,22 +144,28 @@ def _publish(tmp: Path, final: Path) -> Path:
     return final
 
 
-def compiled_stdlib(npm: Path, version: str, cache: Path) -> Path:
-    key = f"stdlib-{version}-{_sha(NODE_SCRIPT.read_bytes())[:12]}"
+def runtime_key(npm: Path, version: str) -> str:
+    """A hash of every npm runtime file: a damaged or different runtime is never matched in the cache."""
+    return _sha(version.encode(), *(f"{name}:{_file_sha(npm / name)}".encode() for name in (*RUNTIME_FILES, STDLIB)))
+
+
+def compiled_stdlib(npm: Path, version: str, cache: Path, runtime: str) -> Path:
+    key = f"stdlib-{version}-{_sha(NODE_SCRIPT.read_bytes(), runtime.encode())[:12]}"
     target = cache / key / STDLIB
     if not target.is_file():
         log.info("Compiling Pyodide %s's standard library to bytecode (once per Pyodide version)...", version)
         tmp = cache / key / f".{os.getpid()}.{STDLIB}"
         tmp.parent.mkdir(parents=True, exist_ok=True)
-        _run(["node", str(NODE_SCRIPT), "compile-stdlib", str(npm), str(tmp)], "Compiling the standard library in Pyodide")
+        _run(["node", str(NODE_SCRIPT), "compile-stdlib", str(npm), str(tmp)],
+             "Compiling the standard library in Pyodide (if node_modules/pyodide is damaged, run 'npm ci')")
         _publish(tmp, target)
     return target
 
 
-def lock_file(npm: Path, version: str, cache: Path) -> Path:
+def lock_file(npm: Path, version: str, cache: Path, runtime: str) -> Path:
     """pyodide-lock.json with its package list emptied: the checker loads no package from it,
     and an empty list guarantees none is ever fetched (from a CDN or anywhere else)."""
-    target = cache / f"lock-{version}" / "pyodide-lock.json"
+    target = cache / f"lock-{version}-{runtime[:12]}" / "pyodide-lock.json"
     if not target.is_file():
         lock = json.loads((npm / "pyodide-lock.json").read_text(encoding="utf-8"))
         tmp = target.with_name(f".{os.getpid()}.json")
@@ -250,8 +263,8 @@ def sparse(raw: bytes) -> bytes:
     return header + table + b"".join(raw[o:o + n] for o, n in runs)
 
 
-def snapshot(npm: Path, version: str, stdlib: Path, wheel_path: Path, bridge: Path, cache: Path) -> Path | None:
-    key = "snapshot-" + _sha(version.encode(), _file_sha(stdlib).encode(), _file_sha(wheel_path).encode(),
+def snapshot(npm: Path, runtime: str, stdlib: Path, wheel_path: Path, bridge: Path, cache: Path) -> Path | None:
+    key = "snapshot-" + _sha(runtime.encode(), _file_sha(stdlib).encode(), _file_sha(wheel_path).encode(),
                              NODE_SCRIPT.read_bytes(), bridge.read_bytes())[:16]
     target = cache / key / SNAPSHOT
     failed = cache / key / "failed.txt"
@@ -283,9 +296,9 @@ def prune(cache: Path, used: list[Path]) -> None:
     """Keep the cache small: the entries just used, and the most recently used others."""
     for path in used:
         os.utime(path.parent)
-    for prefix in ("wheel-", "snapshot-", "stdlib-"):
+    for prefix in ("wheel-", "snapshot-", "stdlib-", "lock-"):
         entries = sorted(cache.glob(prefix + "*"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[KEEP if prefix != "stdlib-" else 2:]:
+        for old in entries[KEEP if prefix in ("wheel-", "snapshot-") else 2:]:
             shutil.rmtree(old, ignore_errors=True)
 
 
@@ -294,17 +307,19 @@ def prepare(project: Path, docs: Path) -> Bundle:
     npm = _pyodide_dir(project)
     version = json.loads((npm / "package.json").read_text(encoding="utf-8"))["version"]
     cache = cache_root(project)
-    stdlib = compiled_stdlib(npm, version, cache)
+    runtime = runtime_key(npm, version)
+    stdlib = compiled_stdlib(npm, version, cache, runtime)
     wheel_path = wheel(project, cache)
     bundle = Bundle(
         pyodide_version=version,
         runtime={**{name: npm / name for name in RUNTIME_FILES}, STDLIB: stdlib,
-                 "pyodide-lock.json": lock_file(npm, version, cache)},
+                 "pyodide-lock.json": lock_file(npm, version, cache, runtime)},
         wheel=wheel_path,
         probe=probe(wheel_path),
-        snapshot=None if NO_SNAPSHOT else snapshot(npm, version, stdlib, wheel_path, docs / BRIDGE, cache),
+        snapshot=None if NO_SNAPSHOT else snapshot(npm, runtime, stdlib, wheel_path, docs / BRIDGE, cache),
     )
-    prune(cache, [p for p in (stdlib, wheel_path, bundle.snapshot) if p is not None])
+    lock = bundle.runtime["pyodide-lock.json"]
+    prune(cache, [p for p in (stdlib, wheel_path, bundle.snapshot, lock) if p is not None])
     return bundle
 
 
@@ -316,16 +331,20 @@ def _copy(source: Path, site: Path, rel: str) -> None:
 
 def install(bundle: Bundle, site: Path) -> dict:
     """Copy the bundle into the site under content-hashed folders; returns bundle.json's content."""
+    integrity: dict[str, str] = {"bridge.py": _file_sha(site / BRIDGE)}   # path from assets/checker/ -> SHA-256
     runtime_hash = _sha(*(f"{name}:{_file_sha(path)}".encode() for name, path in sorted(bundle.runtime.items())))[:16]
     runtime_dir = f"pyodide/{runtime_hash}/"
     for name, path in bundle.runtime.items():
         _copy(path, site, f"{ASSETS}/{runtime_dir}{name}")
+        integrity[runtime_dir + name] = _file_sha(path)
     wheel_rel = f"wheel/{_file_sha(bundle.wheel)[:16]}/{bundle.wheel.name}"
     _copy(bundle.wheel, site, f"{ASSETS}/{wheel_rel}")
+    integrity[wheel_rel] = _file_sha(bundle.wheel)
     snapshot_rel = snapshot_memory = None
     if bundle.snapshot is not None:
         snapshot_rel = f"snapshot/{_file_sha(bundle.snapshot)[:16]}/{SNAPSHOT}"
         _copy(bundle.snapshot, site, f"{ASSETS}/{snapshot_rel}")
+        integrity[snapshot_rel] = _file_sha(bundle.snapshot)
         with bundle.snapshot.open("rb") as f:
             header = f.read(16)
         snapshot_memory = struct.unpack("<I", header[8:12])[0]   # sparse(): the memory image's size
@@ -338,6 +357,7 @@ def install(bundle: Bundle, site: Path) -> dict:
         "snapshot": snapshot_rel,
         "snapshotMemory": snapshot_memory,   # the worker gives Pyodide an image this size before the file is in
         "immutable": [f"{ASSETS}/pyodide/", f"{ASSETS}/wheel/", f"{ASSETS}/snapshot/"],
+        "integrity": integrity,
         "probe": bundle.probe,
     }
 
@@ -359,11 +379,21 @@ def precache_url(rel: str) -> str:
     return rel
 
 
+def worker_policy() -> str:
+    """The pages' Content-Security-Policy without their inline-script hashes (hooks/csp.py):
+    the service worker serves the checker's worker with it, as a header."""
+    spec = importlib.util.spec_from_file_location("hsb_csp_for_workers", HOOKS / "csp.py")
+    csp = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(csp)
+    return csp.policy("")
+
+
 def service_worker(version: str, files: list[str], immutable: list[str]) -> str:
     template = SW_TEMPLATE.read_text(encoding="utf-8")
     if template.count(SW_MARKER) != 1:
         raise PluginError(f"{SW_TEMPLATE.name} must contain the marker {SW_MARKER} exactly once.")
-    build = {"version": version, "files": [precache_url(f) for f in files], "immutable": immutable}
+    build = {"version": version, "files": [precache_url(f) for f in files], "immutable": immutable,
+             "buildId": BUILD_ID, "workerPolicy": worker_policy()}
     return template.replace(SW_MARKER, json.dumps(build, indent=None, separators=(",", ":")))
 
 
@@ -372,13 +402,14 @@ def on_post_build(config) -> None:
     site = Path(config.site_dir)
     bundle = prepare(project, Path(config.docs_dir))
     manifest = install(bundle, site)
-    (site / "sw.js").unlink(missing_ok=True)
-    (site / ASSETS / "bundle.json").unlink(missing_ok=True)
+    for generated in ("sw.js", BUILD_ID, f"{ASSETS}/bundle.json"):
+        (site / generated).unlink(missing_ok=True)
     files = site_files(site)
     version = build_version(site, files)
     manifest = {"build": version, **manifest}
     (site / ASSETS / "bundle.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     files = sorted([*files, f"{ASSETS}/bundle.json"])
     (site / "sw.js").write_text(service_worker(version, files, manifest["immutable"]), encoding="utf-8")
+    (site / BUILD_ID).write_text(version + "\n", encoding="utf-8")   # not precached: always asked of the host
     log.info("Checker bundle: Pyodide %s, %s, build %s, %d files for offline use.", bundle.pyodide_version,
              "with snapshot" if bundle.snapshot else "no snapshot", version, len(files) + 1)

@@ -6,17 +6,35 @@
 // - Install: saves every file of this build in a cache named after the version. Files
 //   under a hashed folder that an earlier version already saved are copied from it.
 // - Activate: deletes every other version's cache and takes control of open pages.
+//   Then tells every open page which version now answers ({type: "activated", version}),
+//   so a page of an older build can say that a new version is available.
 // - Fetch: hashed files come from the cache first. Everything else comes from the
-//   network first (revalidated, never a stale HTTP copy), and from the cache only when
-//   the network fails, so an old version is never shown while the site can be reached.
+//   network first, bypassing the HTTP cache altogether ("no-store": a host's file times
+//   must never decide which version is shown, so a redeploy within the same second or a
+//   re-upload of an older release reaches the user), and from the cache only when the
+//   network fails, so an old version is never shown while the site can be reached.
+//   build-id.txt is never answered from here: it is how pages learn of a new build.
+// - Workers: the checker's worker script is served with the pages' Content-Security-
+//   Policy as a header (a worker takes its policy from its script's response; a meta tag
+//   cannot reach it), so the worker runs under the same policy as the pages.
 //
-// It stores only the site's own files: nothing a user types is ever sent or stored.
+// It asks only this site for anything, and stores only the site's own files: nothing a
+// user types is ever sent or stored. (Its own script cannot be given a policy on a
+// static host; it keeps to the same rule in code: ownFetch.)
 
 const BUILD = /*BUILD*/ null;
 const PREFIX = "hsb-site-";
 const CACHE = PREFIX + BUILD.version;
 const SCOPE = new URL(self.registration.scope);
 const PARALLEL = 6;
+
+// The pages' rule for this script too: requests to this site only.
+const siteFetch = self.fetch.bind(self);
+function ownFetch(input, init) {
+  const url = new URL(input instanceof Request ? input.url : input, SCOPE);
+  if (url.origin !== SCOPE.origin) return Promise.reject(new TypeError("Refused: this site asks only itself for files."));
+  return siteFetch(input, init);
+}
 
 // Material's own files carry a content hash in their names too (bundle.1a2b3c4d.min.js).
 const HASHED_NAME = /\.[0-9a-f]{8}\.min\.(?:js|css)$/;
@@ -56,7 +74,7 @@ async function precache() {
         if (hit) return cache.put(url, hit);
       }
     }
-    const response = await fetch(url, { cache: immutable(path) ? "default" : "no-cache" });
+    const response = await ownFetch(url, { cache: immutable(path) ? "default" : "no-store" });
     if (!response.ok) throw new Error(`Saving ${path} for offline use failed: HTTP ${response.status}`);
     await cache.put(url, await storable(response));
   }
@@ -76,6 +94,9 @@ self.addEventListener("activate", (event) => {
       if (key.startsWith(PREFIX) && key !== CACHE) await caches.delete(key);
     }
     await self.clients.claim();
+    for (const client of await self.clients.matchAll({ type: "window", includeUncontrolled: true })) {
+      client.postMessage({ type: "activated", version: BUILD.version });
+    }
   })());
 });
 
@@ -86,16 +107,25 @@ async function fromCache(url) {
 
 async function cacheFirst(request, url) {
   const hit = await fromCache(url);
-  return hit || fetch(request);
+  return hit || ownFetch(request);
+}
+
+// The response a worker's script gets: the same body, with the pages' policy as a header.
+async function withPolicy(response) {
+  const resolved = await response;
+  if (!resolved.ok) return resolved;
+  const headers = new Headers(resolved.headers);
+  headers.set("Content-Security-Policy", BUILD.workerPolicy);
+  return new Response(resolved.body, { status: resolved.status, statusText: resolved.statusText, headers });
 }
 
 async function networkFirst(request, url) {
   try {
     if (request.mode === "navigate") {
-      const response = await fetch(new Request(request.url, { cache: "no-cache", credentials: "same-origin" }));
+      const response = await ownFetch(new Request(request.url, { cache: "no-store", credentials: "same-origin" }));
       return response.redirected ? Response.redirect(response.url, 302) : response;
     }
-    return await fetch(request, { cache: "no-cache" });
+    return await ownFetch(request, { cache: "no-store" });
   } catch (offline) {
     const hit = await fromCache(url);
     if (hit) return hit;
@@ -113,11 +143,15 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== SCOPE.origin || !url.pathname.startsWith(SCOPE.pathname)) return;
   const path = sitePath(url);
-  event.respondWith(immutable(path) ? cacheFirst(request, url) : networkFirst(request, url));
+  if (path === BUILD.buildId) return;
+  const response = immutable(path) ? cacheFirst(request, url) : networkFirst(request, url);
+  const worker = request.destination === "worker" || request.destination === "sharedworker";
+  event.respondWith(worker ? withPolicy(response) : response);
 });
 
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "version" && event.source) {
-    event.source.postMessage({ type: "version", version: BUILD.version, files: BUILD.files.length });
-  }
+  if (!event.data || event.data.type !== "version") return;
+  const reply = { type: "version", version: BUILD.version, files: BUILD.files.length };
+  if (event.ports && event.ports[0]) event.ports[0].postMessage(reply);   // site.js asks on a channel
+  else if (event.source) event.source.postMessage(reply);
 });

@@ -12,13 +12,22 @@ import decision_aid
 from decision_aid import InvalidSituation
 
 
+# Said instead of a Python error (never a traceback, a type name or a file path).
+_FAILED = ("The checker could not work this out. The traffic light tables and What happens next "
+           "still work; please report this to the board.")
+_LONGEST = 1000   # decision_aid's messages quote at most a line of input; this bounds any other
+
+
 def _answer(function, text):
     try:
         value = function(json.loads(text))
     except InvalidSituation as e:
-        return json.dumps({"error": str(e)}, ensure_ascii=False)
-    except Exception as e:  # a bug, not bad input: say what it was
-        return json.dumps({"error": f"{type(e).__name__}: {e}", "bug": True}, ensure_ascii=False)
+        message = str(e)
+        if len(message) > _LONGEST:
+            message = message[:_LONGEST - 1] + "…"
+        return json.dumps({"error": message}, ensure_ascii=False)
+    except Exception:  # a bug, not bad input (RecursionError, MemoryError included)
+        return json.dumps({"error": _FAILED, "bug": True}, ensure_ascii=False)
     return json.dumps({"ok": value}, ensure_ascii=False)
 
 

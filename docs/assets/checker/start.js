@@ -3,7 +3,8 @@
 // reaches the checker: before the theme's own bundle and the page's modules, which keep
 // the page busy for a while (about 100 ms on a slow machine). It only starts the worker
 // (worker.js, "snapshot" mode) and the download of the file list (bundle.json), and
-// keeps whatever the worker says until decision-aid.js takes both over.
+// keeps whatever the worker says until decision-aid.js takes both over. The file list
+// is never taken from the HTTP cache: a host's file times must not decide its version.
 // Nothing a user types goes through here.
 (function () {
   "use strict";
@@ -16,7 +17,7 @@
     var events = [];
     worker.onmessage = function (event) { events.push(event); };
     worker.onerror = function (event) { event.preventDefault(); events.push(event); };
-    var bundle = fetch(new URL("bundle.json", script.src), { cache: "no-cache" })
+    var bundle = fetch(new URL("bundle.json", script.src), { cache: "no-store" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .catch(function () { return null; });
     bundle.then(function (files) { worker.postMessage({ bundle: files }); });

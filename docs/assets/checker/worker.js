@@ -2,7 +2,7 @@
 // the page never freezes while Python starts or works. decision-aid.js talks to it.
 //
 // Start-up, fastest first (the files are listed in bundle.json, made by
-// hooks/browser_bundle.py):
+// hooks/browser_bundle.py, with the SHA-256 of each):
 //   "snapshot": restore a memory snapshot taken at build time with decision_aid imported,
 //               its data loaded and bridge.py's functions defined. It uses a private
 //               Pyodide API, so the restored interpreter must first give, for a probe
@@ -10,12 +10,17 @@
 //   "bytecode": start Pyodide on a standard library precompiled to bytecode, unpack the
 //               decision_aid wheel and run bridge.py.
 // The worker's name picks the mode: decision-aid.js starts a "bytecode" worker if a
-// "snapshot" one reports that it failed.
+// "snapshot" one fails, or does not start in time (its watchdog).
+// Every file is checked against its SHA-256 before use. A saved copy (the service
+// worker's cache) that does not match is deleted and downloaded again.
 //
 // Messages in:  {bundle: <bundle.json's content, or null>} first, from the page; then
 //               {id, op: "assess" | "relevant_questions", situation: <JSON text>}
-// Messages out: {type: "ready", ...} or {type: "failed", message, retry}, then one
-//               {id, ok: <JSON text>, ms} or {id, error: <message>, ms} per request.
+// Messages out: {type: "files"} once every file is in and checked; {type: "ready", ...}
+//               or {type: "failed", kind, code, retry}; then per request one
+//               {id, ok: <JSON text>, ms} or {id, error: <message>, ms}, or {id, broken: true}
+//               if Python itself stopped working (the page then starts a new worker).
+// kind: "incomplete-site" (a file is missing, damaged or unreachable) or "browser-lacks".
 // Nothing is stored or sent anywhere: requests go only to the site's own files.
 
 const HERE = new URL("./", import.meta.url);
@@ -24,62 +29,102 @@ const started = performance.now();
 const marks = {};
 const mark = (name) => { marks[name] = Math.round(performance.now() - started); };
 
-// Every download starts at once. When Pyodide later asks for a file already on its way,
-// it gets that response instead of a second request.
-const networkFetch = globalThis.fetch.bind(globalThis);
+// The pages' policy, in code: this worker asks only this site for anything. After the
+// first visit the service worker also serves this script with the pages'
+// Content-Security-Policy header; on the first visit (before it controls the page) and
+// on hosts that cannot send headers, this is what holds.
+const ownFetch = globalThis.fetch.bind(globalThis);
+const own = (url) => new URL(url, HERE).origin === self.location.origin;
+function refused(url) {
+  return new TypeError(`Refused: the checker asks only this site for files, not ${new URL(url, HERE).host}.`);
+}
+const networkFetch = (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  return own(url) ? ownFetch(input, init) : Promise.reject(refused(url));
+};
+if (self.XMLHttpRequest) {
+  const open = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+    if (!own(url)) throw refused(url);
+    return open.call(this, method, url, ...rest);
+  };
+}
+for (const name of ["WebSocket", "EventSource"]) {
+  if (self[name]) self[name] = function () { throw new TypeError(`Refused: the checker opens no ${name}.`); };
+}
+
+class CheckerError extends Error {
+  constructor(kind, code, retry = false) {
+    super(code);
+    this.kind = kind;
+    this.code = code;   // for the page's own tests and logs; never shown
+    this.retry = retry;
+  }
+}
+const incomplete = (code, retry) => new CheckerError("incomplete-site", code, retry);
+
+// Pyodide fetches some files itself: when it asks for one already downloaded and
+// checked here, it gets that copy.
 const early = new Map();
-
-// Files under a content-hashed folder never change: once the service worker has saved
-// them, read them straight from its cache (no round trip through the service worker).
-function hashedFetch(url) {
-  const saved = self.caches ? caches.match(url).catch(() => undefined) : Promise.resolve(undefined);
-  return saved.then((hit) => hit || networkFetch(url));
-}
-
-function prefetch(url) {
-  const response = hashedFetch(url);
-  response.catch(() => {});
-  early.set(url, response);
-  return response;
-}
 globalThis.fetch = (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
   const pending = early.get(url);
   if (pending) {
     early.delete(url);
-    return pending;
+    return pending.then((bytes) => new Response(bytes));
   }
   return networkFetch(input, init);
 };
 
-async function ok(response, what) {
-  const r = await response;
-  if (!r.ok) throw new Error(`${what} could not be loaded (HTTP ${r.status}).`);
-  return r;
+const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+const sha256 = async (bytes) => hex(await crypto.subtle.digest("SHA-256", bytes));
+const verifiable = Boolean(self.crypto && crypto.subtle);  // only in secure contexts (https, localhost)
+
+async function savedCopies(url) {
+  if (!self.caches) return [];
+  const found = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    const hit = await cache.match(url);
+    if (hit) found.push({ cache, hit });
+  }
+  return found;
 }
 
-// The WebAssembly module compiles (on the browser's background threads) while Pyodide's
-// JavaScript loads; Pyodide's own instantiateStreaming() then just instantiates it.
-// Instantiation also waits for instantiateAfter (the snapshot's memory image, being filled in).
-let instantiateAfter = null;
-function compileEarly(url) {
-  const compiled = ok(hashedFetch(url), "The Python runtime").then((response) =>
-    WebAssembly.compileStreaming(response.clone()).catch(() => response.arrayBuffer().then((b) => WebAssembly.compile(b))));
-  compiled.then(() => mark("wasm"), () => {});
-  compiled.catch(() => {});
-  early.set(url, Promise.resolve(new Response(null)));
-  WebAssembly.instantiateStreaming = async (source, imports) => {
-    const [module] = await Promise.all([compiled, instantiateAfter]);
-    mark("instantiate");
-    const instance = await WebAssembly.instantiate(module, imports);
-    mark("instantiated");
-    return { module, instance };
-  };
-  return compiled;
+// The bytes of one of the bundle's files, checked against bundle.json's SHA-256:
+// from the service worker's saved copy if it is intact (a damaged one is deleted and
+// the good copy saved in its place), else from the network (once more, bypassing the
+// HTTP cache, if the first copy does not match).
+async function load(bundle, rel, what) {
+  const url = new URL(rel, HERE).href;
+  const expected = bundle.integrity[rel];
+  if (!expected) throw incomplete(`no-hash:${what}`);
+  let repairIn = null;
+  try {
+    for (const { cache, hit } of await savedCopies(url)) {
+      const bytes = await hit.arrayBuffer();
+      if (!verifiable || (await sha256(bytes)) === expected) return bytes;
+      await cache.delete(url);
+      repairIn = repairIn || cache;
+    }
+  } catch {
+    // Storage unavailable (private mode, quota): download instead.
+  }
+  for (const mode of ["default", "reload"]) {
+    let response;
+    try {
+      response = await networkFetch(url, { cache: mode });
+    } catch {
+      throw incomplete(`network:${what}`);
+    }
+    if (!response.ok) throw incomplete(`http-${response.status}:${what}`);
+    const bytes = await response.arrayBuffer();
+    if (verifiable && (await sha256(bytes)) !== expected) continue;
+    if (repairIn) repairIn.put(url, new Response(bytes.slice(0), { headers: response.headers })).catch(() => {});
+    return bytes;
+  }
+  throw incomplete(`integrity:${what}`);
 }
-
-// Pyodide waits for ever if its WebAssembly (or the snapshot) cannot be loaded: fail instead.
-const unless = (promise) => promise.then(() => new Promise(() => {}));
 
 // The snapshot file without its zero pages (hooks/browser_bundle.py: sparse()): header
 // (magic, memory size, run count), the runs' (offset, length), then the runs' bytes,
@@ -87,93 +132,128 @@ const unless = (promise) => promise.then(() => new Promise(() => {}));
 function unsparseInto(buffer, memory) {
   const bytes = new Uint8Array(buffer);
   const view = new DataView(buffer);
+  const bad = () => incomplete("snapshot-format", true);
   if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== "HSBSNAP1" ||
-      view.getUint32(8, true) !== memory.length) {
-    throw new Error("The start-up snapshot is not in the expected format.");
-  }
+      view.getUint32(8, true) !== memory.length) throw bad();
   const count = view.getUint32(12, true);
   let position = 16 + count * 8;
   for (let i = 0; i < count; i++) {
     const offset = view.getUint32(16 + i * 8, true);
     const length = view.getUint32(20 + i * 8, true);
-    if (position + length > bytes.length || offset + length > memory.length) {
-      throw new Error("The start-up snapshot is not in the expected format.");
-    }
+    if (position + length > bytes.length || offset + length > memory.length) throw bad();
     memory.set(bytes.subarray(position, position + length), offset);
     position += length;
   }
-  if (position !== bytes.length) throw new Error("The start-up snapshot is not in the expected format.");
+  if (position !== bytes.length) throw bad();
   return memory;
 }
 
-// Pyodide needs only the memory image's size until it restores it, after instantiating
-// the WebAssembly module (which waits for `filled`, see compileEarly): so Pyodide gets
-// the (still empty) image at once and prepares itself while the file downloads.
-function loadSnapshot(response, size) {
-  const memory = new Uint8Array(size);
-  const filled = response.then((r) => r.arrayBuffer()).then((b) => {
-    mark("snapshot");
-    return unsparseInto(b, memory);
-  });
-  filled.catch(() => {});
-  return { memory, filled };
+// The WebAssembly module compiles while Pyodide's JavaScript loads; Pyodide's own
+// instantiateStreaming() then just instantiates it, once the snapshot's memory image
+// (`after`) is filled in.
+function useCompiled(compiled, after) {
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const [module] = await Promise.all([compiled, after]);
+    mark("instantiate");
+    const instance = await WebAssembly.instantiate(module, imports);
+    mark("instantiated");
+    return { module, instance };
+  };
 }
 
-let handlers = null;
-let triedSnapshot = false;
+// Pyodide waits for ever if its WebAssembly or the snapshot cannot be loaded: fail instead.
+const unless = (promise) => promise.then(() => new Promise(() => {}));
+const quiet = (promise) => { promise.catch(() => {}); return promise; };
 
-// The page sends the file list (it fetches it while this script loads); if it could
-// not, the worker asks for it itself.
+let handlers = null;
+
 let receiveBundle;
 const fromPage = new Promise((resolve) => { receiveBundle = resolve; });
 
 async function fileList() {
   const bundle = await fromPage;
   if (bundle) return bundle;
-  return (await ok(networkFetch(new URL("bundle.json", HERE), { cache: "no-cache" }), "The checker's file list")).json();
+  let response;
+  try {
+    response = await networkFetch(new URL("bundle.json", HERE), { cache: "no-store" });
+  } catch {
+    throw incomplete("network:bundle");
+  }
+  if (!response.ok) throw incomplete(`http-${response.status}:bundle`);
+  return response.json().catch(() => { throw incomplete("json:bundle"); });
 }
 
 async function start() {
   const bundle = await fileList();
+  if (!bundle || !bundle.integrity || !bundle.probe) throw incomplete("bundle");
   mark("bundle");
   const runtime = new URL(bundle.runtime, HERE);
-  const at = (path) => new URL(path, HERE).href;
-  triedSnapshot = MODE === "snapshot" && Boolean(bundle.snapshot) && Number.isInteger(bundle.snapshotMemory);
+  const useSnapshot = MODE === "snapshot" && Boolean(bundle.snapshot) && Number.isInteger(bundle.snapshotMemory);
+  const get = (rel, what) => quiet(load(bundle, rel, what));
 
-  const compiled = compileEarly(new URL("pyodide.asm.wasm", runtime).href);
-  const snapshot = triedSnapshot
-    ? loadSnapshot(ok(hashedFetch(at(bundle.snapshot)), "The start-up snapshot"), bundle.snapshotMemory)
+  // Every download starts at once.
+  const wasm = get(bundle.runtime + "pyodide.asm.wasm", "wasm");
+  const compiled = quiet(wasm.then((bytes) => WebAssembly.compile(bytes).catch(() => {
+    throw new CheckerError("browser-lacks", "wasm-compile");   // the bytes are the published ones
+  })));
+  compiled.then(() => mark("wasm"), () => {});
+  const snapshotFile = useSnapshot
+    ? quiet(get(bundle.snapshot, "snapshot").catch((e) => { throw incomplete(e.code, true); }))
     : null;
-  const memory = snapshot && snapshot.memory;
-  if (snapshot) instantiateAfter = snapshot.filled;
-  prefetch(new URL("pyodide-lock.json", runtime).href);
-  prefetch(at(bundle.stdlib));
-  const wheel = triedSnapshot ? null : ok(hashedFetch(at(bundle.wheel)), "The decision_aid package").then((r) => r.arrayBuffer());
-  const bridge = triedSnapshot ? null : ok(networkFetch(at("bridge.py")), "The checker's bridge").then((r) => r.text());
-  for (const p of [wheel, bridge]) if (p) p.catch(() => {});
-  import(new URL("pyodide.asm.mjs", runtime).href).catch(() => {}); // loads while the rest downloads
-  const { loadPyodide } = await import(new URL("pyodide.mjs", runtime).href);
+  for (const name of ["pyodide-lock.json", "python_stdlib.zip"]) {
+    early.set(new URL(name, runtime).href, get(bundle.runtime + name, name));
+  }
+  const wheel = useSnapshot ? null : get(bundle.wheel, "wheel");
+  const bridge = useSnapshot ? null : get("bridge.py", "bridge");
+  const loaders = quiet(Promise.all([get(bundle.runtime + "pyodide.asm.mjs", "asm"), get(bundle.runtime + "pyodide.mjs", "loader")]));
+  const memory = useSnapshot ? new Uint8Array(bundle.snapshotMemory) : null;
+  const filled = useSnapshot ? quiet(snapshotFile.then((b) => { mark("snapshot"); return unsparseInto(b, memory); })) : null;
+  useCompiled(compiled, filled);
+
+  // Everything is in and checked: from here on only the CPU works (decision-aid.js's watchdog).
+  quiet(Promise.all([compiled, filled, loaders, wheel, bridge, ...early.values()]).then(() => postMessage({ type: "files" })));
+
+  await loaders;
+  import(new URL("pyodide.asm.mjs", runtime).href).catch(() => {}); // parses while the rest downloads
+  let loadPyodide;
+  try {
+    ({ loadPyodide } = await import(new URL("pyodide.mjs", runtime).href));
+  } catch {
+    throw incomplete("import:loader");
+  }
   mark("loader");
 
-  const options = { indexURL: runtime.href, stdLibURL: at(bundle.stdlib), stdout: () => {}, stderr: () => {} };
+  const options = { indexURL: runtime.href, stdLibURL: new URL(bundle.stdlib, HERE).href, stdout: () => {}, stderr: () => {} };
   if (memory) options._loadSnapshot = memory;
-  const pyodide = await Promise.race([loadPyodide(options), unless(compiled), ...(snapshot ? [unless(snapshot.filled)] : [])]);
+  let pyodide;
+  try {
+    pyodide = await Promise.race([loadPyodide(options), unless(compiled), ...(filled ? [unless(filled)] : [])]);
+  } catch (e) {
+    throw e instanceof CheckerError ? e : incomplete("start", useSnapshot);
+  }
   mark("python");
   if (!memory) {
-    const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-    pyodide.unpackArchive(new Uint8Array(await wheel), "wheel", { extractDir: sitePackages });
-    pyodide.runPython(await bridge);
+    try {
+      const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+      pyodide.unpackArchive(new Uint8Array(await wheel), "wheel", { extractDir: sitePackages });
+      pyodide.runPython(new TextDecoder().decode(await bridge));
+    } catch (e) {
+      throw e instanceof CheckerError ? e : incomplete("wheel");   // a Python traceback: never shown
+    }
   }
   const assess = pyodide.globals.get("hsb_assess");
   const relevantQuestions = pyodide.globals.get("hsb_relevant_questions");
-  if (!assess || !relevantQuestions) throw new Error("The checker's functions are missing.");
+  if (!assess || !relevantQuestions) throw incomplete("functions", useSnapshot);
   mark("imported");
 
   // The interpreter must give, for the probe situation, exactly CPython's answer.
-  const probe = JSON.parse(assess(JSON.stringify(bundle.probe.situation)));
-  if (JSON.stringify(probe.ok) !== JSON.stringify(bundle.probe.result)) {
-    throw new Error("its self-test gave a different answer from the published rules.");
+  let probe;
+  try {
+    probe = JSON.parse(assess(JSON.stringify(bundle.probe.situation)));
+  } catch {
+    throw incomplete("probe", useSnapshot);
   }
+  if (!probe.ok || JSON.stringify(probe.ok) !== JSON.stringify(bundle.probe.result)) throw incomplete("probe", useSnapshot);
   mark("checked");
   handlers = { assess, relevant_questions: relevantQuestions };
   postMessage({
@@ -182,6 +262,7 @@ async function start() {
     build: bundle.build,
     pyodide: bundle.pyodide,
     protocolVersion: probe.ok.protocol_version,
+    verified: verifiable,
     marks,
     ms: Math.round(performance.now() - started),
     origin: performance.timeOrigin + started,
@@ -190,17 +271,24 @@ async function start() {
 
 function answer(event) {
   const { id, op, situation } = event.data || {};
-  const t = performance.now();
-  const handler = handlers[op];
-  if (!handler) {
-    postMessage({ id, error: `Unknown request '${op}'.` });
+  const handler = handlers && handlers[op];
+  if (!handlers) {
+    postMessage({ id, broken: true });
     return;
   }
+  if (!handler) {
+    postMessage({ id, error: "The checker was asked for something it does not do." });
+    return;
+  }
+  const t = performance.now();
   let reply;
   try {
     reply = JSON.parse(handler(situation));
-  } catch (e) {
-    postMessage({ id, error: String((e && e.message) || e), ms: performance.now() - t });
+  } catch {
+    // bridge.py turns every Python error into an answer: a throw here means Python
+    // itself stopped (a fatal error). Nothing more can run in this worker.
+    handlers = null;
+    postMessage({ id, broken: true });
     return;
   }
   const ms = performance.now() - t;
@@ -208,14 +296,26 @@ function answer(event) {
 }
 
 const waiting = [];
+let starting = true;
 onmessage = (event) => {
   if (event.data && "bundle" in event.data) receiveBundle(event.data.bundle);
-  else if (handlers) answer(event);
+  else if (!starting) answer(event);
   else waiting.push(event);
 };
 
 start().then(
-  () => { for (const event of waiting.splice(0)) answer(event); },
-  // Only a failure of the snapshot start is worth a second try, from bytecode.
-  (e) => postMessage({ type: "failed", message: String((e && e.message) || e), retry: triedSnapshot }),
+  () => {
+    starting = false;
+    for (const event of waiting.splice(0)) answer(event);
+  },
+  (e) => {
+    const known = e instanceof CheckerError;
+    // Only a failure of the snapshot start is worth a second try, from bytecode.
+    postMessage({
+      type: "failed",
+      kind: known ? e.kind : "incomplete-site",
+      code: known ? e.code : "unexpected",
+      retry: known ? e.retry : MODE === "snapshot",
+    });
+  },
 );
