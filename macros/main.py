@@ -12,6 +12,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.exceptions import Abort
 
 # mkdocs-macros loads this file on its own; make the project's packages importable.
@@ -72,8 +73,10 @@ def define_env(env) -> None:
     env.variables["protocol"] = protocol
     site_status = status.status(protocol, date.today())
     env.variables["status"] = site_status
-    # Theme templates (footer, print header) read it from config.extra.
-    env.conf["extra"]["protocol_status"] = status.as_dict(site_status)
+    # Theme templates (footer, print header) read it from config.extra. The theme's Jinja
+    # does not escape, so its texts go in escaped (as Markup, which `| e` leaves alone).
+    env.conf["extra"]["protocol_status"] = {k: escape(v) if isinstance(v, str) else v
+                                            for k, v in status.as_dict(site_status).items()}
     env.variables["_abbreviations"] = reference.abbreviations(protocol)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from decision_aid import Protocol
 from decision_aid.model import Condition, StepRule
 
@@ -21,7 +23,7 @@ class StepView:
     action: str
     within: str | None
     only_if: list[str]
-    cites: str
+    cites: Markup
 
 
 def describe(p: Protocol, c: Condition) -> list[str]:
@@ -47,6 +49,11 @@ def describe(p: Protocol, c: Condition) -> list[str]:
     return words
 
 
+def _cites(p: Protocol, refs) -> Markup:
+    """Section links, kept as links by the template's escaping."""
+    return Markup(", ").join(cite(p, r) for r in refs)
+
+
 def _view(p: Protocol, step: StepRule) -> StepView:
     action = step.action
     if step.brook_response:
@@ -56,7 +63,7 @@ def _view(p: Protocol, step: StepRule) -> StepView:
         who=step.who, action=action,
         within=p.timescale(step.timescale).within if step.timescale else None,
         only_if=describe(p, Condition(**{**step.when.__dict__, "threshold": None})),
-        cites=", ".join(cite(p, s) for s in step.sections),
+        cites=_cites(p, step.sections),
     )
 
 
@@ -64,8 +71,7 @@ def what_happens_next(p: Protocol) -> str:
     thresholds = []
     for t in p.thresholds:
         steps = [_view(p, s) for s in p.steps if s.when.threshold is not None and t.id in s.when.threshold]
-        rules = [(describe(p, r.when), ", ".join(cite(p, x) for x in r.sections))
-                 for r in p.rules if r.threshold == t.id]
-        thresholds.append((t, rules, steps, ", ".join(cite(p, x) for x in t.sections)))
+        rules = [(describe(p, r.when), _cites(p, r.sections)) for r in p.rules if r.threshold == t.id]
+        thresholds.append((t, rules, steps, _cites(p, t.sections)))
     any_threshold = [_view(p, s) for s in p.steps if s.when.threshold is None]
     return render("what_happens_next.md", thresholds=thresholds, any_threshold=any_threshold)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from decision_aid import Protocol
 
+from .escape import email, link as web_link, telephone, text
 from .render import render
 from .sections import cite
 
 
 def _bullets(items, indent: str = "") -> str:
-    return "\n".join(f"{indent}- {item}" for item in items) + "\n"
+    """A Markdown list of texts from data, each escaped (``escape.text``)."""
+    return "\n".join(f"{indent}- {text(item, markdown=True)}" for item in items) + "\n"
 
 
 def indicators_list(p: Protocol) -> str:
@@ -29,7 +33,7 @@ def thresholds_list(p: Protocol) -> str:
 
 def referral_must_include(p: Protocol) -> str:
     """Section 6.1's list item: the five things a referral must include, as a nested list."""
-    return f"- {p.referral.introduction}\n\n" + _bullets(p.referral.must_include, indent="    ")
+    return f"- {text(p.referral.introduction, markdown=True)}\n\n" + _bullets(p.referral.must_include, indent="    ")
 
 
 def consent_list(p: Protocol) -> str:
@@ -37,7 +41,7 @@ def consent_list(p: Protocol) -> str:
 
 
 def consent_always(p: Protocol) -> str:
-    return p.consent_always.text + "\n"
+    return text(p.consent_always.text, markdown=True) + "\n"
 
 
 def contact(p: Protocol, service_id: str, field: str) -> str:
@@ -45,8 +49,7 @@ def contact(p: Protocol, service_id: str, field: str) -> str:
     value = getattr(p.service(service_id), field)
     if value is None or field not in ("telephone", "email"):
         raise ValueError(f"data/contacts.toml: service '{service_id}' has no {field}")
-    target = "tel:" + value.replace(" ", "") if field == "telephone" else "mailto:" + value
-    return f"[{value}]({target})"
+    return telephone(value) if field == "telephone" else email(value)
 
 
 def link(p: Protocol, link_id: str) -> str:
@@ -54,11 +57,11 @@ def link(p: Protocol, link_id: str) -> str:
     found = [x for x in p.links if x.id == link_id]
     if not found:
         raise ValueError(f"there is no link '{link_id}' in data/contacts.toml")
-    return f"[{found[0].url}]({found[0].url})"
+    return web_link(found[0].url)
 
 
-def cites(p: Protocol, refs) -> str:
-    return ", ".join(cite(p, r) for r in refs)
+def cites(p: Protocol, refs) -> Markup:
+    return Markup(", ").join(cite(p, r) for r in refs)
 
 
 def timescales_table(p: Protocol) -> str:
@@ -74,5 +77,10 @@ def glossary_table(p: Protocol) -> str:
 
 
 def abbreviations(p: Protocol) -> str:
-    """pymdown/Markdown abbreviation definitions, appended to every page for tooltips."""
-    return "\n" + "".join(f"*[{t.term}]: {t.expansion}\n" for t in p.glossary)
+    """Markdown abbreviation definitions, appended to every page for tooltips.
+
+    The expansion is escaped like any text. The term is matched against the page's
+    words, so it is written as it is: the loader allows only letters, digits, spaces
+    and & . ' / + - in a term (``text_checks``), none of which can end the definition.
+    """
+    return "\n" + "".join(f"*[{t.term}]: {text(t.expansion, markdown=True)}\n" for t in p.glossary)

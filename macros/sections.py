@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from markupsafe import Markup
+
 from decision_aid import Protocol
 from decision_aid.model import Section
+
+from .escape import text
 
 HEADING_CALL = re.compile(r"""\{\{\s*heading\(\s*["']([^"']+)["']\s*\)\s*\}\}""")
 
@@ -25,7 +29,7 @@ def find(protocol: Protocol, ref: str) -> Section:
 def heading(protocol: Protocol, ref: str) -> str:
     """The Markdown heading of a section with its stable anchor: '## 8.3 Child protection response {#8-3-...}'."""
     s = find(protocol, ref)
-    return f"{'#' * s.depth} {s.number} {s.title} {{#{s.anchor}}}"
+    return f"{'#' * s.depth} {text(s.number, markdown=True)} {text(s.title, markdown=True)} {{#{s.anchor}}}"
 
 
 def url(protocol: Protocol, ref: str) -> str:
@@ -34,11 +38,15 @@ def url(protocol: Protocol, ref: str) -> str:
     return f"/{s.page}#{s.anchor}"
 
 
-def cite(protocol: Protocol, ref: str) -> str:
-    """A Markdown link reading as staff cite it: '6.1' or '15 (Working with parents)'."""
+def cite(protocol: Protocol, ref: str) -> Markup:
+    """A Markdown link reading as staff cite it: '6.1' or '15 (Working with parents)'.
+
+    Markup, so templates keep it a link; its label is escaped, and its address is made
+    of a page and an anchor the loader has checked (``text_checks``, ``checks``).
+    """
     s = find(protocol, ref)
     label = s.number if sum(x.number == s.number for x in protocol.sections) == 1 else f"{s.number} ({s.title})"
-    return f"[{label}]({url(protocol, ref)})"
+    return Markup(f"[{text(label, markdown=True)}]({url(protocol, ref)})")
 
 
 def check_pages(protocol: Protocol, docs_dir: Path) -> list[str]:
