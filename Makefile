@@ -17,11 +17,17 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
+# Node (for Pyodide's runtime files, prepared at build time) and npm: say what to install.
 node_modules/.installed: package.json package-lock.json
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	  echo "Node.js 20 (or later) and npm are missing: run 'sudo apt-get install nodejs npm' (Debian/Ubuntu;" \
+	       "on an older release install Node 20 from https://nodejs.org) and try again." >&2; exit 1; }
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' || { \
+	  echo "Node.js $$(node --version) is too old: Node 20 or later is needed (https://nodejs.org)." >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(BIN)/.installed node_modules/.installed
+setup: node_modules/.installed $(BIN)/.installed   # Node first: a missing Node is reported before the slow pip install
 
 # Browser tests use Debian's Chromium (Playwright cannot download browsers here).
 setup-test: setup
