@@ -27,7 +27,9 @@ def _assess_parser() -> argparse.ArgumentParser:
     parser.add_argument("--developmental-band", metavar="BAND", help="assess against this age band instead: "
                         + ", ".join(b.id for b in p.bands))
     for q in p.questions:
-        parser.add_argument("--" + q.id.replace("_", "-"), action="store_true", help=q.question)
+        # --police-involved (yes), --no-police-involved (no); left out: not sure.
+        parser.add_argument("--" + q.id.replace("_", "-"), action=argparse.BooleanOptionalAction, default=None,
+                            help=q.question + " (leave out if not sure)")
     parser.add_argument("--setting", default="other", help="who is using the aid: " + ", ".join(s.id for s in p.settings))
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
@@ -42,11 +44,15 @@ def _print_readable(result) -> None:
             print(f"  - {b['text']}: {b['colour_label']} ({b['band']})")
     print(f"Category:      {d['category_label']}")
     print(f"Threshold:     {d['threshold_label']}")
+    if d["possible_threshold"] != d["threshold"]:
+        print(f"               {d['possible_threshold_label']} if an answer you are not sure of is yes")
     print("\nWhat to do next:")
     for n, step in enumerate(d["steps"], 1):
         within = f" Within: {step['within']}." if step["within"] else ""
         print(f"{n:>2}. {step['who']}: (section {', '.join(step['sections'])}){within}")
         print(wrap(step["action"], "    "))
+        if step["interpretation"]:
+            print(wrap(protocol().notes.interpretation.format(reason=step["interpretation"]), "    "))
         contact = step["contact"]
         if contact and (contact["telephone"] or contact["email"]):
             print(wrap(" ".join(x for x in (contact["name"], contact["telephone"], contact["email"]) if x), "    Contact: "))
@@ -58,6 +64,10 @@ def _print_readable(result) -> None:
     for text in (d["consent"]["text"], d["consent"]["always"], d["consent"]["note"]):
         if text:
             print(wrap(text))
+    if d["unsure"]:
+        print("\nYou were not sure:")
+        for u in d["unsure"]:
+            print(wrap(u["note"], "  - "))
     if d["notes"]:
         print("\nNotes:")
         for note in d["notes"]:

@@ -95,30 +95,30 @@ class _Facts:
 
 
 def _holds(c: m.Condition, f: _Facts) -> bool:
+    """Every condition of ``c`` holds (checked in turn, cheapest first: this runs for every rule and step)."""
     s = f.situation
-    return all((
-        c.colour is None or c.colour in f.colours,
-        c.any_indicator is None or c.any_indicator == bool(s.indicators),
-        c.indicator is None or any(i in s.indicators for i in c.indicator),
-        c.behaviour_flag is None or c.behaviour_flag in f.behaviour_flags,
-        # yes only on yes; "no" on no or not sure (see the module's docstring).
-        all((f.answers[name] is True) == wanted for name, wanted in c.situation),
-        c.setting is None or s.setting in c.setting,
-        c.min_age is None or s.age >= c.min_age,
-        c.max_age is None or s.age <= c.max_age,
-        c.threshold is None or f.threshold in c.threshold,
-    ))
+    if c.threshold is not None and f.threshold not in c.threshold:
+        return False
+    # yes only on yes; "no" on no or not sure (see the module's docstring).
+    for name, wanted in c.situation:
+        if (f.answers[name] is True) != wanted:
+            return False
+    return ((c.colour is None or c.colour in f.colours)
+            and (c.any_indicator is None or c.any_indicator == bool(s.indicators))
+            and (c.indicator is None or any(i in s.indicators for i in c.indicator))
+            and (c.behaviour_flag is None or c.behaviour_flag in f.behaviour_flags)
+            and (c.setting is None or s.setting in c.setting)
+            and (c.min_age is None or s.age >= c.min_age)
+            and (c.max_age is None or s.age <= c.max_age))
 
 
 def _most_serious(order: list[str], ids: list[str]) -> str:
     return max(ids, key=order.index)
 
 
-def _step(p: m.Protocol, rule: m.StepRule, colour: Optional[str]) -> Optional[Step]:
+def _step(p: m.Protocol, rule: m.StepRule, colour: Optional[str]) -> Step:
     action = rule.action
-    if rule.brook_response:
-        if colour is None:
-            return None
+    if rule.brook_response and colour is not None:
         action = " ".join(x for x in (p.colour(colour).response, rule.action) if x)
     service = p.service(rule.contact) if rule.contact else None
     return Step(
@@ -137,7 +137,7 @@ class _Route:
     category: str
     threshold: str
     applied: tuple[m.Rule, ...]
-    steps: tuple[Step, ...]
+    steps: tuple[m.StepRule, ...]   # made into Steps only for what is shown (this runs often)
 
 
 def _route(p: m.Protocol, s: Situation, answers: dict[str, Optional[bool]], colours: frozenset[str],
@@ -150,7 +150,7 @@ def _route(p: m.Protocol, s: Situation, answers: dict[str, Optional[bool]], colo
                              [next(c.id for c in p.categories if c.assignable)])
     threshold = _most_serious(threshold_order, [r.threshold for r in applied if r.threshold] or [threshold_order[0]])
     facts = replace(facts, threshold=threshold)
-    steps = tuple(step for rule in p.steps if _holds(rule.when, facts) and (step := _step(p, rule, colour)))
+    steps = tuple(rule for rule in p.steps if _holds(rule.when, facts) and not (rule.brook_response and colour is None))
     return _Route(category, threshold, applied, steps)
 
 
@@ -173,7 +173,7 @@ def _threshold_label(p: m.Protocol, threshold: str) -> str:
     return next(t.label for t in p.thresholds if t.id == threshold)
 
 
-def _unsure(p: m.Protocol, s: Situation, answers: dict[str, Optional[bool]], base: _Route,
+def _unsure(p: m.Protocol, answers: dict[str, Optional[bool]], base: _Route, colour: Optional[str],
             route: Callable[[dict[str, Optional[bool]]], _Route]) -> list[Unsure]:
     """For each unknown answer, what "yes" would change (never silently "no")."""
     order = [t.id for t in p.thresholds]
@@ -188,10 +188,9 @@ def _unsure(p: m.Protocol, s: Situation, answers: dict[str, Optional[bool]], bas
         threshold = next(t for t in p.thresholds if t.id == if_yes.threshold)
         note = (p.notes.if_yes if raises else p.notes.if_yes_same).format(
             unsure=q.unsure, threshold=threshold.label, service=threshold.service)
-        base_ids = {x.id for x in base.steps}
+        added = tuple(_step(p, x, colour) for x in if_yes.steps if x not in base.steps)
         out.append(Unsure(question=q.id, text=q.question, threshold=if_yes.threshold, threshold_label=threshold.label,
-                          raises_threshold=raises, steps_if_yes=tuple(x for x in if_yes.steps if x.id not in base_ids),
-                          note=note))
+                          raises_threshold=raises, steps_if_yes=added, note=note))
     return out
 
 
@@ -216,7 +215,7 @@ def assess(p: m.Protocol, situation: Situation) -> Assessment:
         return _route(p, s, given, colours, flags, colour)
 
     base = route(answers)
-    unsure = _unsure(p, s, answers, base, route)
+    unsure = _unsure(p, answers, base, colour, route)
     # Every unknown answer yes at once: the most serious route these facts could lead to.
     possible = route({q: True if a is None else a for q, a in answers.items()}).threshold
 
@@ -245,7 +244,7 @@ def assess(p: m.Protocol, situation: Situation) -> Assessment:
         answers=tuple((q, answers[q]) for q in m.SITUATION_FLAGS),
         taken_as_yes=tuple(taken),
         unsure=tuple(unsure),
-        steps=base.steps,
+        steps=tuple(_step(p, x, colour) for x in base.steps),
         referral_must_include=p.referral.must_include if answers["another_child_harmed"] else (),
         consent=Consent(text=consent_rule.text, always=p.consent_always.text,
                         sections=p.consent_always.sections, note=consent_rule.note),

@@ -1,12 +1,16 @@
-"""Every behaviour, at every age, alone and with each flag: the rules of sections 4 and 7.
+"""Every behaviour, at every age it can be read at, with each question yes, no and not
+sure, and with pairs of questions: the rules of sections 4, 5, 6 and 7.
 
-The expectations are written from the protocol (issue #3's rules), independently of
-data/thresholds.toml, so a wrong edit to the rules' data is caught here.
+The expected routes are written here from the protocol's text (and the board's
+interpretations, each named), independently of data/thresholds.toml and steps.toml, so a
+wrong edit to the rules' data is caught. Only the curation that is data by design is
+read from data/: which items of different bands describe the same facts, and which
+behaviours are marked (done to another child, may be a victim, exploitation).
 """
 
 from __future__ import annotations
 
-import re
+from itertools import combinations
 
 import pytest
 
@@ -14,59 +18,116 @@ import decision_aid as da
 from decision_aid.model import SITUATION_FLAGS
 
 P = da.protocol()
-SEVERITY = {c.id: n for n, c in enumerate(P.colours)}
+SEVERITY = [c.id for c in P.colours]
 THRESHOLDS = [t.id for t in P.thresholds]
+CATEGORIES = [c.id for c in P.categories]
+IMPLIES = {f.id: f.implies for f in P.flags if f.implies}
 
 
-def same(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+def bands_at(age: int) -> list[str]:
+    return [b.id for b in P.bands if b.min_age <= age <= b.max_age]
 
 
-def expected_colour(behaviour: da.Behaviour, age: int) -> tuple[str, str]:
-    """(band, colour): listed in one of the child's bands -> the most serious listing there."""
-    bands = [b.id for b in P.bands if b.min_age <= age <= b.max_age]
-    twins = [b for b in P.behaviours if b.band in bands and same(b.text) == same(behaviour.text)]
-    if not twins:
-        return behaviour.band, behaviour.colour
-    best = max(twins, key=lambda b: (SEVERITY[b.colour], b.id == behaviour.id))
-    return best.band, best.colour
+def linked(behaviour: da.Behaviour) -> list[da.Behaviour]:
+    group = next((g.behaviours for g in P.same_facts if behaviour.id in g.behaviours), (behaviour.id,))
+    return [b for b in P.behaviours if b.id in group]
 
 
-def expected(colour: str, flags: tuple[str, ...], flag: str | None) -> tuple[str, str]:
-    category = {"green": "expected", "amber": "problematic", "red": "abusive"}[colour]
-    threshold = {"green": "none", "amber": "child-in-need", "red": "child-in-need"}[colour]
-    if colour == "red" and flag == "another_child_harmed":
-        threshold = "child-protection"
+def read(behaviour: da.Behaviour, age: int) -> tuple[str, set[str]] | None:
+    """(colour, flags) for this child, or None where the item cannot be read at this age (section 5)."""
+    here = [b for b in linked(behaviour) if b.band in bands_at(age)]
+    if not here:
+        return None
+    return max((b.colour for b in here), key=SEVERITY.index), {f for b in [behaviour, *here] for f in b.flags}
+
+
+def at_least(current: tuple[str, str], category: str | None, threshold: str | None) -> tuple[str, str]:
+    c, t = current
+    if category and CATEGORIES.index(category) > CATEGORIES.index(c):
+        c = category
+    if threshold and THRESHOLDS.index(threshold) > THRESHOLDS.index(t):
+        t = threshold
+    return c, t
+
+
+def expected(colour: str, flags: set[str], indicators: tuple[str, ...], answers: dict) -> tuple[str, str]:
+    """The route the protocol gives (sections 4, 6.2, 7, 8.4, 9.5, 10), answers already settled."""
+    yes = {q for q, a in answers.items() if a is True}
+    for flag in flags:                       # a behaviour's own words answer its question unless "no"
+        if flag in IMPLIES and answers.get(IMPLIES[flag]) is None:
+            yes.add(IMPLIES[flag])
+    route = {"green": ("expected", "none"), "amber": ("problematic", "child-in-need"),
+             "red": ("abusive", "child-in-need")}[colour]       # red without victim: board, at least CIN
+    if indicators:
+        route = at_least(route, "inappropriate", "early-help")                  # section 4, 7
+    if "coercion" in indicators:
+        route = at_least(route, "abusive", "child-in-need")                    # section 4 (board threshold)
+    if "another_child_harmed" in yes:
+        route = at_least(route, "inappropriate", "early-help")                 # sections 3, 6.1 (board)
+        if colour == "red" or {"coercion", "divergent-ages"} & set(indicators):
+            route = at_least(route, "abusive", "child-protection")             # section 7
     if "may-be-victim" in flags:
-        category, threshold = "abusive", "child-protection"
-    if flag == "child_may_be_abused":
-        threshold = "child-protection"
-    if flag == "siblings_at_risk" and THRESHOLDS.index(threshold) < THRESHOLDS.index("child-in-need"):
-        threshold = "child-in-need"
-    return category, threshold
+        route = at_least(route, "abusive", "child-protection")                 # section 7 (board marks)
+    if "child_may_be_abused" in yes or "sexual_exploitation" in yes:
+        route = at_least(route, None, "child-protection")                      # section 7, 8.4
+    if "siblings_at_risk" in yes or "gang_involvement" in yes:
+        route = at_least(route, None, "child-in-need")                         # 6.2, 9.5 (board)
+    if "police_involved" in yes or "release_from_custody" in yes:
+        route = at_least(route, None, "early-help")                            # 6.2, 10
+    return route
 
 
-CASES = [(b, age, flag) for b in P.behaviours for age in range(0, 18) for flag in (None, *SITUATION_FLAGS)]
+def readable_ages(behaviour: da.Behaviour) -> list[int]:
+    return [age for age in range(18) if read(behaviour, age) is not None]
+
+
+ANSWER_SETS = [{}] + [{q: v} for q in SITUATION_FLAGS for v in (True, False)]
 
 
 @pytest.mark.parametrize("behaviour", P.behaviours, ids=lambda b: b.id)
-def test_every_behaviour_at_every_age_with_each_flag(behaviour):
-    for age in range(0, 18):
-        for flag in (None, *SITUATION_FLAGS):
-            situation = {"age": age, "behaviours": [behaviour.id]}
-            if flag:
-                situation[flag] = True
-            result = da.assess(situation)
-            band, colour = expected_colour(behaviour, age)
-            assert (result.behaviours[0].band, result.colour) == (band, colour), (age, flag)
-            assert (result.category, result.threshold) == expected(colour, behaviour.flags, flag), (age, flag)
-            assert result.steps, "every result says what to do"
-            assert all(step.sections for step in result.steps), "every step cites its section"
+def test_every_behaviour_at_every_age_with_each_answer(behaviour):
+    for age in readable_ages(behaviour):
+        colour, flags = read(behaviour, age)
+        for answers in ANSWER_SETS:
+            result = da.assess({"age": age, "behaviours": [behaviour.id], **answers})
+            assert result.colour == colour, (age, answers)
+            assert (result.category, result.threshold) == expected(colour, flags, (), answers), (age, answers)
+            assert result.steps and all(step.sections for step in result.steps)
 
 
-def test_case_count_covers_the_whole_tool():
-    assert len(P.behaviours) == 88
-    assert len(CASES) == 88 * 18 * 9
+@pytest.mark.parametrize("behaviour", P.behaviours, ids=lambda b: b.id)
+def test_pairs_of_yes_answers(behaviour):
+    age = readable_ages(behaviour)[0]
+    colour, flags = read(behaviour, age)
+    for a, b in combinations(SITUATION_FLAGS, 2):
+        answers = {a: True, b: True}
+        result = da.assess({"age": age, "behaviours": [behaviour.id], **answers})
+        assert (result.category, result.threshold) == expected(colour, flags, (), answers), answers
+
+
+@pytest.mark.parametrize("indicator", [i.id for i in P.indicators])
+@pytest.mark.parametrize("harmed", [True, False, None])
+def test_each_indicator_alone(indicator, harmed):
+    result = da.assess({"age": 10, "indicators": [indicator], "another_child_harmed": harmed})
+    route = at_least(expected("green", set(), (indicator,), {"another_child_harmed": harmed}), "inappropriate", None)
+    assert (result.category, result.threshold) == route
+
+
+def test_coercion_on_its_own_is_abusive_not_a_frequency_concern():
+    # Section 4: abusive sexual behaviour "includes an element of coercion".
+    coercion = da.assess({"age": 12, "indicators": ["coercion"], "another_child_harmed": False})
+    frequency = da.assess({"age": 12, "indicators": ["frequency"], "another_child_harmed": False})
+    assert coercion.category == "abusive" and coercion.threshold == "child-in-need"
+    assert frequency.category == "inappropriate" and frequency.threshold == "early-help"
+
+
+def test_every_behaviour_cannot_be_read_outside_its_bands_unless_linked():
+    """Section 5: judged against the child's own age and stage of development."""
+    for behaviour in P.behaviours:
+        for age in range(18):
+            if read(behaviour, age) is None:
+                with pytest.raises(da.InvalidSituation, match="does not cover this child"):
+                    da.assess({"age": age, "behaviours": [behaviour.id]})
 
 
 @pytest.mark.parametrize("age,bands", [(0, ["0-5"]), (4, ["0-5"]), (5, ["0-5", "5-9"]), (7, ["5-9"]),
@@ -84,26 +145,39 @@ def test_boundary_age_is_noted_and_both_bands_apply(age):
     assert any("boundary" in note and str(age) in note for note in result.notes)
 
 
-def test_behaviour_listed_in_both_bands_takes_the_more_serious_listing_with_a_note():
-    # "giving out contact details online" is amber in 9-13 and 13-17; at 13 both apply.
-    result = da.assess({"age": 13, "behaviours": ["9-13-giving-out-contact-details"]})
-    assert result.colour == "amber"
-    assert any("more than one age band" in n for n in result.notes)
+@pytest.mark.parametrize("age", [5, 9, 13])
+def test_linked_wordings_give_the_same_route_at_a_boundary_age(age):
+    """Section 5 and Appendix 1: at an overlap the same facts get the same route, whichever wording."""
+    for group in P.same_facts:
+        here = [i for i in group.behaviours if P.behaviour(i).band in da.bands_for_age(age)]
+        routes = {(r.colour, r.category, r.threshold, tuple(s.id for s in r.steps))
+                  for r in (da.assess({"age": age, "behaviours": [i]}) for i in here)}
+        assert len(routes) <= 1, (group.id, age, routes)
 
 
-def test_behaviour_from_another_band_is_assessed_in_its_own_colour_with_a_note():
-    result = da.assess({"age": 3, "behaviours": ["13-17-sexual-harassment"]})
-    assert result.behaviours[0].band == "13-17" and result.colour == "red"
-    assert any("does not include this child's age" in n for n in result.notes)
+def test_consenting_sex_at_13_is_read_with_the_9_to_13_red():
+    teen = da.assess({"age": 13, "behaviours": ["13-17-consenting-oral-penetrative-sex"]})
+    child = da.assess({"age": 13, "behaviours": ["9-13-sexual-activity-oral-sex"]})
+    assert teen.colour == child.colour == "red" and teen.threshold == child.threshold == "child-protection"
+    assert any("whichever wording" in n for n in teen.notes)
 
 
-def test_developmental_band_replaces_the_age_bands_with_a_note():
+def test_a_teenage_item_is_refused_for_a_7_year_old():
+    with pytest.raises(da.InvalidSituation, match="5 to 9 years"):
+        da.assess({"age": 7, "behaviours": ["13-17-consenting-oral-penetrative-sex"]})
+
+
+def test_developmental_band_younger_replaces_the_age_bands_with_a_note():
     result = da.assess({"age": 15, "behaviours": ["5-9-sense-privacy-bodies"], "developmental_band": "5-9"})
     assert result.bands == ("5-9",) and result.colour == "green"
     assert any("development differs" in n for n in result.notes)
-    # Without it, the same 15-year-old's 5-9 behaviour is noted as from another band.
-    plain = da.assess({"age": 15, "behaviours": ["5-9-sense-privacy-bodies"]})
-    assert any("does not include this child's age" in n for n in plain.notes)
+
+
+@pytest.mark.parametrize("age,band", [(5, "13-17"), (5, "9-13"), (8, "9-13"), (12, "13-17")])
+def test_an_older_developmental_band_is_refused(age, band):
+    with pytest.raises(da.InvalidSituation, match="older than the child"):
+        da.assess({"age": age, "behaviours": [next(b.id for b in P.behaviours if b.band == band)],
+                   "developmental_band": band})
 
 
 @pytest.mark.parametrize("age,fragment", [(0, "under 12"), (11, "under 12"), (12, "between 12 and 15"),

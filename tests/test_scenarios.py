@@ -53,14 +53,17 @@ SCENARIOS = [
      "child-protection", {**CP_RESPONSE, "open-case-social-worker": (None, ("6.3",)),
                           "looked-after-notify": ("immediately", ("6.3", "8.5")),
                           "looked-after-placement-services": (None, ("6.3", "8.5")),
-                          "looked-after-child-protection": (None, ("8.5",))}, ["e-caf-referral", "urgent-child-protection-referral"]),
+                          "looked-after-child-protection": (None, ("8.5",)), **CP_REFERRAL},
+     ["e-caf-referral", "early-help-service"]),
     ("a 14-year-old receives gifts and money in exchange for sex",
      dict(age=14, behaviours=["13-17-receipt-gifts-money-exchange"]),
-     "child-protection", {**CP_REFERRAL, **CP_RESPONSE, "child-sexual-exploitation-behaviour": (None, ("8.4",))}, []),
-    ("a 16-year-old involved in a gang shows sexually aggressive behaviour",
-     dict(age=16, behaviours=["13-17-sexually-aggressive-exploitative-behaviour"], exploitation_or_gangs=True),
-     "child-in-need", {**REFERRAL, **CIN_RESPONSE, "child-sexual-exploitation": (None, ("8.4",)),
-                       "gangs-strategy-group": (None, ("9.5",))}, ["strategy-meeting"]),
+     "child-protection", {**CP_REFERRAL, **CP_RESPONSE, "child-sexual-exploitation": (None, ("8.4",))},
+     ["child-sexual-exploitation-behaviour"]),
+    ("a 16-year-old in a gang shows sexually aggressive behaviour; no other child was harmed, no sign of CSE",
+     dict(age=16, behaviours=["13-17-sexually-aggressive-exploitative-behaviour"], gang_involvement=True,
+          another_child_harmed=False, sexual_exploitation=False),
+     "child-in-need", {**REFERRAL, **CIN_RESPONSE, "gangs-strategy-group": (None, ("9.5",))},
+     ["strategy-meeting", "child-sexual-exploitation"]),
     ("an 11-year-old has an STI",
      dict(age=11, behaviours=["9-13-presence-stis"]),
      "child-protection", {**CP_REFERRAL, **CP_RESPONSE}, []),
@@ -86,8 +89,9 @@ SCENARIOS = [
     ("a 13-year-old from another borough forced a younger child to expose themselves",
      dict(age=13, behaviours=["13-17-attempting-forcing-others-expose"], another_child_harmed=True,
           lives_in_other_authority=True),
-     "child-protection", {"home-authority-referral": (None, ("6.1",)), **CP_RESPONSE,
-                          "other-authority-at-strategy-meeting": (None, ("8.3",))}, ["urgent-child-protection-referral"]),
+     "child-protection", {"urgent-child-protection-referral-home-authority": ("48 hours", ("6.1",)), **CP_RESPONSE,
+                          "other-authority-at-strategy-meeting": (None, ("8.3",))},
+     ["urgent-child-protection-referral", "home-authority-referral"]),
     ("a 9-year-old talks about sex using adult slang",
      dict(age=9, behaviours=["5-9-use-adult-slang-language"]),
      "child-in-need", {**REFERRAL, **CIN_RESPONSE}, []),
@@ -115,7 +119,7 @@ SCENARIOS = [
      "child-protection", {**CP_RESPONSE, "iys-screens-merlin": (None, ("9.1", "9.2")),
                           "youth-justice-high-risk-panel": (None, ("9.4", "9.6"))}, []),
     ("a 9-year-old (police involved) is too young for IYS",
-     dict(age=9, behaviours=["9-13-sexual-harassment"], police_involved=True),
+     dict(age=9, behaviours=["9-13-sexual-harassment"], police_involved=True, another_child_harmed=False),
      "child-in-need", {"police-merlin-notification": (None, ("6.2", "13"))}, ["iys-screens-merlin"]),
     ("a 14-year-old worries about being pregnant; developmentally more like 11",
      dict(age=14, behaviours=["9-13-worrying-being-pregnant-having"], developmental_band="9-13"),
@@ -127,7 +131,7 @@ SCENARIOS = [
      dict(age=15, behaviours=["13-17-sexual-contact-animals"]),
      "child-in-need", {**REFERRAL, **CIN_RESPONSE, "camhs-consultation": (None, ("11.1", "11.2", "11.3"))}, []),
     ("a 16-year-old involved in sexual exploitation and trafficking",
-     dict(age=16, behaviours=["13-17-involvement-sexual-exploitation-trafficking"], exploitation_or_gangs=True),
+     dict(age=16, behaviours=["13-17-involvement-sexual-exploitation-trafficking"], sexual_exploitation=True),
      "child-protection", {**CP_RESPONSE, "child-sexual-exploitation": (None, ("8.4",))}, ["child-sexual-exploitation-behaviour"]),
     ("a 14-year-old in Housing Pathways accommodation arranges to meet an online contact alone",
      dict(age=14, behaviours=["13-17-arranging-face-face-meeting"], looked_after=True),
@@ -153,7 +157,7 @@ def test_scenario(description, situation, threshold, steps, absent):
         assert given[step_id] == (within, sections), f"{description}: {step_id}"
     for step_id in absent:
         assert step_id not in given, f"{description}: step {step_id} should not apply"
-    if situation.get("another_child_harmed"):
+    if result.to_dict()["answers"]["another_child_harmed"]:
         assert len(result.referral_must_include) == 5
     else:
         assert result.referral_must_include == ()

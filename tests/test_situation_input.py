@@ -22,13 +22,18 @@ OK = {"age": 11, "behaviours": ["9-13-sexual-harassment"]}
     ({**OK, "age": 11.5}, "whole number"),
     ({"age": 11}, "at least one behaviour"),
     ({"age": 11, "behaviours": [], "indicators": []}, "at least one behaviour"),
-    ({**OK, "behaviours": ["no-such-behaviour"]}, "Unknown behaviour 'no-such-behaviour'"),
+    ({**OK, "behaviours": ["no-such-behaviour"]}, 'Unknown behaviour "no-such-behaviour"'),
     ({**OK, "behaviours": "9-13-sexual-harassment"}, "list of ids"),
-    ({**OK, "indicators": ["violence"]}, "Unknown indicator of harm 'violence'"),
-    ({**OK, "developmental_band": "9-12"}, "Unknown developmental band '9-12'"),
-    ({**OK, "setting": "nursery"}, "Unknown setting 'nursery'"),
-    ({**OK, "police_involved": "yes"}, "true or false"),
-    ({**OK, "name": "Sam"}, "Unknown field 'name'"),
+    ({**OK, "indicators": ["violence"]}, 'Unknown indicator of harm "violence"'),
+    ({**OK, "developmental_band": "9-12"}, 'Unknown developmental band "9-12"'),
+    ({**OK, "setting": "nursery"}, 'Unknown setting "nursery"'),
+    ({**OK, "police_involved": "yes"}, 'true (yes), false (no) or null (not sure), not "yes"'),
+    ({**OK, "age": float("nan")}, "not NaN"),
+    ({**OK, "age": float("inf")}, "not Infinity"),
+    ({**OK, "behaviours": ["x" * 1_000_000]}, "Unknown behaviour"),
+    ({**OK, "developmental_band": "13-17"}, "older than the child"),
+    ({**OK, "behaviours": ["13-17-choosing-not-sexually-active"]}, "does not cover this child"),
+    ({**OK, "name": "Sam"}, 'Unknown field "name"'),
     ({"behaviours": ["9-13-sexual-harassment"]}, "age"),
 ])
 def test_bad_situations_are_refused_with_a_plain_message(situation, message):
@@ -36,6 +41,7 @@ def test_bad_situations_are_refused_with_a_plain_message(situation, message):
         da.assess(situation)
     assert message in str(err.value)
     assert isinstance(err.value, ValueError)
+    assert len(str(err.value)) < 1000, "a message never echoes unbounded input"
 
 
 def test_a_float_age_with_no_fraction_is_accepted_as_browsers_send_it():
@@ -79,7 +85,7 @@ def test_command_line_lists_behaviours_for_an_age():
 
 @pytest.mark.parametrize("args,message", [
     (("--age", "19", "--behaviour", "9-13-sexual-harassment"), "under 18"),
-    (("--age", "11", "--behaviour", "nope"), "Unknown behaviour 'nope'"),
+    (("--age", "11", "--behaviour", "nope"), 'Unknown behaviour "nope"'),
     (("behaviours", "--age", "30"), "under 18"),
 ])
 def test_command_line_errors_are_one_line_and_exit_2(args, message):
@@ -87,3 +93,13 @@ def test_command_line_errors_are_one_line_and_exit_2(args, message):
     assert out.returncode == 2
     assert message in out.stderr and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_command_line_takes_yes_no_and_not_sure():
+    base = ("--age", "11", "--behaviour", "9-13-sexual-harassment", "--json")
+    yes, no, unsure = (json.loads(cli(*base, *extra).stdout) for extra in
+                       (("--another-child-harmed",), ("--no-another-child-harmed",), ()))
+    assert (yes["answers"]["another_child_harmed"], no["answers"]["another_child_harmed"]) == (True, False)
+    # Left out, it is "not sure": harassment is done to another child, so it is taken as yes.
+    assert unsure["answers"]["another_child_harmed"] is True and unsure["taken_as_yes"]
+    assert no["threshold"] == "child-in-need" and yes["threshold"] == unsure["threshold"] == "child-protection"

@@ -1,0 +1,176 @@
+"""Invariants of the routing, over the whole input space (issue #8, the hazard log's controls).
+
+The grid: every behaviour, at the youngest and oldest age it can be read at, with each
+question yes, no and not sure; hypothesis adds mixtures (tests/test_properties.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import decision_aid as da
+from decision_aid.model import SITUATION_FLAGS
+from decision_aid.reachability import unreachable
+
+P = da.protocol()
+ORDER = [t.id for t in P.thresholds]
+CATEGORIES = [c.id for c in P.categories]
+NOTES = {r.id: r.note for r in P.rules if r.note}
+
+
+def ages_for(behaviour: da.Behaviour) -> list[int]:
+    ok = []
+    for age in range(18):
+        try:
+            da.assess({"age": age, "behaviours": [behaviour.id]})
+            ok.append(age)
+        except da.InvalidSituation:
+            pass
+    return sorted({ok[0], ok[-1]})
+
+
+GRID = [(b.id, age) for b in P.behaviours for age in ages_for(b)] + [(None, age) for age in (3, 11, 16)]
+
+
+def situation(behaviour: str | None, age: int, **answers) -> dict:
+    if behaviour is None:
+        return {"age": age, "indicators": ["frequency"], **answers}
+    return {"age": age, "behaviours": [behaviour], **answers}
+
+
+def rank(result) -> tuple[int, int]:
+    return ORDER.index(result.threshold), CATEGORIES.index(result.category)
+
+
+@pytest.mark.parametrize("behaviour,age", GRID)
+def test_yes_is_at_least_not_sure_which_is_at_least_no(behaviour, age):
+    """Hazard H5: an unanswered question must never give less than 'no'; 'yes' never lowers."""
+    for q in SITUATION_FLAGS:
+        yes, unsure, no = (da.assess(situation(behaviour, age, **{q: v})) for v in (True, None, False))
+        assert rank(yes) >= rank(unsure) >= rank(no), q
+        # At the same threshold, not sure keeps every step "no" gives: an unknown answer never drops a route.
+        # (A route is who acts under which sections: the CSE step has one wording for a "yes"
+        # and one for a behaviour that names exploitation.)
+        if unsure.threshold == no.threshold:
+            assert {(s.who, s.sections) for s in no.steps} <= {(s.who, s.sections) for s in unsure.steps}, q
+
+
+@pytest.mark.parametrize("behaviour,age", GRID)
+def test_not_sure_always_says_what_yes_would_change(behaviour, age):
+    result = da.assess(situation(behaviour, age))
+    answers = result.to_dict()["answers"]
+    listed = {u.question: u for u in result.unsure}
+    for q in SITUATION_FLAGS:
+        if answers[q] is not None:
+            continue
+        yes = da.assess(situation(behaviour, age, **{q: True}))
+        changes = (yes.threshold, [s.id for s in yes.steps]) != (result.threshold, [s.id for s in result.steps])
+        assert (q in listed) == changes, q
+        if q in listed and listed[q].raises_threshold:
+            assert listed[q].threshold == yes.threshold
+            assert listed[q].note in result.notes
+            assert ORDER.index(result.possible_threshold) >= ORDER.index(yes.threshold)
+
+
+NO_REFERRAL_WORDS = re.compile(r"\b(refer|referral|report|MASH|strategy meeting|telephone|notify|notification)\b", re.I)
+
+
+@pytest.mark.parametrize("behaviour,age", GRID)
+def test_no_referral_needed_never_comes_with_a_referral(behaviour, age):
+    """Hazard H6: a result must not contradict itself."""
+    for answers in [{}] + [{q: v} for q in SITUATION_FLAGS for v in (True, False)]:
+        result = da.assess(situation(behaviour, age, **answers))
+        if result.threshold != "none":
+            continue
+        for step in result.steps:
+            action = step.action.replace("No referral is needed", "")
+            assert not NO_REFERRAL_WORDS.search(action), (answers, step.id)
+            assert step.contact is None or step.id == "check-again-if-it-changes", (answers, step.id)
+        assert not result.referral_must_include
+
+
+@pytest.mark.parametrize("behaviour,age", GRID)
+def test_no_note_contradicts_the_outcome(behaviour, age):
+    for answers in [{}] + [{q: True} for q in SITUATION_FLAGS]:
+        result = da.assess(situation(behaviour, age, **answers))
+        for rule in P.rules:
+            if rule.note and rule.note in result.notes:
+                assert rule.threshold in (None, result.threshold), (answers, rule.id)
+        for reason in result.reasons:
+            assert reason.threshold in (None, result.threshold)
+
+
+@pytest.mark.parametrize("behaviour,age", GRID)
+def test_child_protection_always_has_the_telephone_referral_and_written_follow_up(behaviour, age):
+    """Hazard H7 (section 6.1): urgent referral by telephone, in writing within 48 hours, wherever the child lives."""
+    for answers in [{}, {"another_child_harmed": True}] + [
+            {"another_child_harmed": True, q: True} for q in ("known_to_cssw", "looked_after", "lives_in_other_authority")]:
+        result = da.assess(situation(behaviour, age, **answers))
+        if result.threshold != "child-protection":
+            continue
+        telephone = [s for s in result.steps if "by telephone" in s.action and "urgent child protection referral" in s.action]
+        written = [s for s in result.steps if s.within == "48 hours"]
+        assert telephone and written, answers
+
+
+@pytest.mark.parametrize("behaviour,age", GRID)
+def test_an_open_case_goes_to_its_social_worker_instead_of_a_new_early_help_route(behaviour, age):
+    """Section 6.3."""
+    result = da.assess(situation(behaviour, age, known_to_cssw=True))
+    ids = {s.id for s in result.steps}
+    assert not ids & {"early-help-service", "e-caf-referral", "home-authority-referral"}
+    if result.threshold != "none":
+        assert "open-case-social-worker" in ids
+
+
+def test_every_step_rule_timescale_and_question_is_reachable():
+    """Hazard H7: guidance in data/ that no situation can reach would never be given to staff."""
+    assert unreachable(P) == {"rules": [], "steps": [], "timescales": [], "questions": []}
+
+
+def test_reachability_finds_a_step_made_unreachable():
+    from dataclasses import replace
+
+    from decision_aid import model as m
+    broken = replace(P, steps=tuple(replace(s, when=replace(s.when, min_age=18)) if s.id == "strategy-meeting" else s
+                                    for s in P.steps))
+    assert unreachable(broken)["steps"] == ["strategy-meeting"]
+    assert unreachable(broken)["timescales"] == ["strategy-meeting"]
+    no_cse = replace(P, rules=tuple(r for r in P.rules if r.id != "child-sexual-exploitation"),
+                     steps=tuple(s for s in P.steps if not s.id.startswith("child-sexual-exploitation")))
+    assert isinstance(no_cse, m.Protocol)
+
+
+def test_every_board_interpretation_is_shown_as_such():
+    """Hazard H9: the board's readings must not look like the protocol's text."""
+    result = da.assess({"age": 11, "behaviours": ["9-13-sexual-harassment"], "another_child_harmed": False})
+    red = next(r for r in result.reasons if r.rule == "red-behaviour")
+    assert red.source == "board" and red.interpretation
+    for rule in P.rules:
+        assert rule.provenance.source in ("protocol", "board")
+        assert rule.provenance.source == "protocol" or rule.provenance.reason
+    for step in P.steps:
+        assert step.provenance.source == "protocol" or step.provenance.reason
+    iys = da.assess({"age": 12, "behaviours": ["9-13-sexual-harassment"], "police_involved": True})
+    assert next(s for s in iys.steps if s.id == "iys-screens-merlin").source == "board"
+
+
+def test_cse_and_gangs_are_separate_questions_with_their_own_routes():
+    """Sections 8.4 and 9.5."""
+    cse = da.assess({"age": 15, "behaviours": ["13-17-having-sexual-non-sexual"], "sexual_exploitation": True})
+    gangs = da.assess({"age": 15, "behaviours": ["13-17-having-sexual-non-sexual"], "gang_involvement": True})
+    assert cse.threshold == "child-protection" and "child-sexual-exploitation" in {s.id for s in cse.steps}
+    assert "gangs-strategy-group" not in {s.id for s in cse.steps}
+    assert gangs.threshold == "child-in-need" and "gangs-strategy-group" in {s.id for s in gangs.steps}
+    assert "child-sexual-exploitation" not in {s.id for s in gangs.steps}
+
+
+def test_release_from_custody_gives_the_section_10_steps_and_timescales():
+    result = da.assess({"age": 16, "behaviours": ["13-17-non-consensual-sexual-activity"], "release_from_custody": True,
+                        "another_child_harmed": True})
+    within = {s.id: s.within for s in result.steps}
+    assert within["custody-resettlement-panel"] == "3 months before release"
+    assert within["custody-pre-release-meeting"] == "10 working days before release"
+    assert all("10" in s.sections for s in result.steps if s.id.startswith("custody-"))
