@@ -10,8 +10,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
+import subprocess
 import struct
 import sys
 import zipfile
@@ -160,11 +163,46 @@ def test_the_service_worker_lists_every_file_and_is_versioned_by_their_hash(site
     sw = (site / "sw.js").read_text(encoding="utf-8")
     build = json.loads(re.search(r"const BUILD = (\{.*?\});", sw).group(1))
     files = {browser_bundle.precache_url(p.relative_to(site).as_posix()) for p in site.rglob("*") if p.is_file()}
-    assert set(build["files"]) == files - {"sw.js"}
+    assert set(build["files"]) == files - {"sw.js", browser_bundle.BUILD_ID}, "build-id.txt is never precached"
     bundle = json.loads((site / "assets" / "checker" / "bundle.json").read_text(encoding="utf-8"))
     assert build["version"] == bundle["build"]
-    listed = sorted(p for p in (browser_bundle.site_files(site)) if p not in ("sw.js", "assets/checker/bundle.json"))
+    generated = ("sw.js", "assets/checker/bundle.json", browser_bundle.BUILD_ID)
+    listed = sorted(p for p in (browser_bundle.site_files(site)) if p not in generated)
     assert build["version"] == browser_bundle.build_version(site, listed)
+    assert (site / browser_bundle.BUILD_ID).read_text(encoding="utf-8").strip() == build["version"]
+    assert build["buildId"] == browser_bundle.BUILD_ID
+
+
+def test_bundle_json_carries_the_sha256_of_every_file_the_worker_loads(site):
+    checker_dir = site / "assets" / "checker"
+    bundle = json.loads((checker_dir / "bundle.json").read_text(encoding="utf-8"))
+    runtime = [bundle["runtime"] + p.name for p in (checker_dir / bundle["runtime"]).iterdir()]
+    expected = {*runtime, bundle["wheel"], "bridge.py", *([bundle["snapshot"]] if bundle["snapshot"] else [])}
+    assert set(bundle["integrity"]) == expected
+    for rel, sha in bundle["integrity"].items():
+        assert hashlib.sha256((checker_dir / rel).read_bytes()).hexdigest() == sha, rel
+
+
+def test_the_worker_is_served_with_the_pages_policy_less_their_inline_script_hashes(site):
+    sw = (site / "sw.js").read_text(encoding="utf-8")
+    policy = json.loads(re.search(r"const BUILD = (\{.*?\});", sw).group(1))["workerPolicy"]
+    page = (site / "index.html").read_text(encoding="utf-8")
+    page_policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    assert re.sub(r" 'sha256-[^']*'", "", page_policy) == policy
+    assert "connect-src 'self'" in policy and "script-src 'self' 'wasm-unsafe-eval';" in policy
+
+
+def test_every_npm_runtime_file_is_in_the_cache_keys(tmp_path):
+    """A damaged or changed runtime (the wasm included) is never matched with a cached build step."""
+    npm = tmp_path / "pyodide"
+    shutil.copytree(ROOT / "node_modules" / "pyodide", npm)
+    before = browser_bundle.runtime_key(npm, "314.0.7")
+    for name in (*browser_bundle.RUNTIME_FILES, browser_bundle.STDLIB):
+        with (npm / name).open("ab") as f:
+            f.write(b"\0")
+        after = browser_bundle.runtime_key(npm, "314.0.7")
+        assert after != before, name
+        before = after
 
 
 def test_every_page_loads_the_checker_script_and_styles(site):
@@ -176,3 +214,17 @@ def test_every_page_loads_the_checker_script_and_styles(site):
             f"{page}: add assets/checker/site.js (type: module) to extra_javascript in mkdocs.yml"
         assert re.search(r'<link[^>]*href="[^"]*assets/checker/checker\.css"', html), \
             f"{page}: add assets/checker/checker.css to extra_css in mkdocs.yml"
+
+
+def test_the_snapshot_is_reproducible(site, tmp_path):
+    """Made again from the same inputs, the snapshot has the same bytes, so its hashed name
+    is unchanged and users are not made to download it again after a redeploy."""
+    checker_dir = site / "assets" / "checker"
+    bundle = json.loads((checker_dir / "bundle.json").read_text(encoding="utf-8"))
+    if not bundle["snapshot"]:
+        pytest.skip("built without a snapshot (HSB_NO_SNAPSHOT=1)")
+    raw = tmp_path / "again.bin"
+    subprocess.run(["node", str(browser_bundle.NODE_SCRIPT), "snapshot", str(ROOT / "node_modules" / "pyodide"),
+                    str(checker_dir / bundle["stdlib"]), str(checker_dir / bundle["wheel"]),
+                    str(checker_dir / "bridge.py"), str(raw)], check=True, capture_output=True, timeout=300)
+    assert browser_bundle.sparse(raw.read_bytes()) == (checker_dir / bundle["snapshot"]).read_bytes()

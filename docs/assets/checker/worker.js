@@ -200,7 +200,8 @@ async function start() {
   const snapshotFile = useSnapshot
     ? quiet(get(bundle.snapshot, "snapshot").catch((e) => { throw incomplete(e.code, true); }))
     : null;
-  for (const name of ["pyodide-lock.json", "python_stdlib.zip"]) {
+  // A restored snapshot already holds the standard library: Pyodide asks only for the lock.
+  for (const name of useSnapshot ? ["pyodide-lock.json"] : ["pyodide-lock.json", "python_stdlib.zip"]) {
     early.set(new URL(name, runtime).href, get(bundle.runtime + name, name));
   }
   const wheel = useSnapshot ? null : get(bundle.wheel, "wheel");
