@@ -55,7 +55,7 @@ _MARKUP = (
 )
 _SCRIPT_URL = re.compile(r"\b(?:java|vb)script\s*:", re.I)
 _LINKS = re.compile(r"\[[^\]\n]*\]\s*[(\[]|^\s{0,3}\[[^\]\n]+\]:", re.M)
-_LINK_TARGETS = re.compile(r"\[[^\]\n]*\]\s*\(\s*<?([^)\s>]*)|^\s{0,3}\[[^\]\n]+\]:\s*<?([^\s>]*)", re.M)
+_LINK_TARGETS = re.compile(r"\[[^\]\n]*\]\s*\(\s*<?([^\s>]*)|^\s{0,3}\[[^\]\n]+\]:\s*<?([^\s>]*)", re.M)
 
 _ID = re.compile(r"[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*")
 _TERM = re.compile(r"[\w&.'/+ -]+")
@@ -101,6 +101,8 @@ def markup_problem(value: str, markdown: bool = False) -> str | None:
                 "(web addresses go in data/contacts.toml as a [[link]]).")
     for match in _LINK_TARGETS.finditer(value) if markdown else ():
         url = match.group(1) or match.group(2) or ""
+        while url.endswith(")") and url.count(")") > url.count("("):
+            url = url[:-1]  # the link's closing bracket, not the address's
         if url_scheme(url) not in (None, *SAFE_SCHEMES):
             return f"links to '{url}', which {url_problem(url)}"
     if match := _SCRIPT_URL.search(value):

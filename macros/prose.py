@@ -20,6 +20,7 @@ from pathlib import Path
 from decision_aid import Protocol
 from decision_aid.model import Timescale
 
+from .escape import text
 from .sections import HEADING_CALL, find
 
 TIMESCALE_CALL = re.compile(r"""\{\{\s*timescale\(\s*["']([^"']+)["']\s*(?:,\s*["']([^"']*)["']\s*)?\)\s*\}\}""")
@@ -66,10 +67,11 @@ def disagreement(t: Timescale, words: str) -> str | None:
 
 
 def timescale(p: Protocol, timescale_id: str, words: str | None = None) -> str:
-    """The time allowed, from data; or the page's own ``words`` for it, checked against the data."""
+    """The time allowed, from data (escaped like every value from data); or the page's own ``words``
+    for it, checked against the data."""
     t = _timescale(p, timescale_id)
     if words is None:
-        return t.within
+        return text(t.within, markdown=True)
     problem = disagreement(t, words)
     if problem:
         raise ValueError(problem)

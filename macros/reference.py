@@ -79,8 +79,10 @@ def glossary_table(p: Protocol) -> str:
 def abbreviations(p: Protocol) -> str:
     """Markdown abbreviation definitions, appended to every page for tooltips.
 
-    The expansion is escaped like any text. The term is matched against the page's
-    words, so it is written as it is: the loader allows only letters, digits, spaces
-    and & . ' / + - in a term (``text_checks``), none of which can end the definition.
+    Term and expansion are escaped like any text, so neither can end the definition
+    and start Markdown of its own. The loader allows only letters, digits, spaces and
+    & . ' / + - in a term (``text_checks``), which the escaping leaves as they are, so
+    the term still matches the page's words.
     """
-    return "\n" + "".join(f"*[{t.term}]: {text(t.expansion, markdown=True)}\n" for t in p.glossary)
+    return "\n" + "".join(f"*[{text(t.term, markdown=True)}]: {text(t.expansion, markdown=True)}\n"
+                           for t in p.glossary)
