@@ -130,18 +130,19 @@ def test_bad_input_rejects_with_the_modules_own_message(ready_page):
         assert answer == expected, name
 
 
-def test_input_that_is_not_a_situation_at_all_gets_the_modules_message(ready_page):
+def test_input_that_is_not_a_situation_at_all_is_refused_plainly(ready_page):
+    """What JSON carries gets the module's message; what it cannot, a message in JavaScript terms."""
     message = cpython(None)["error"]
     got = ready_page.evaluate("""async () => {
       const out = [];
-      for (const s of [undefined, null, 5, "age 11", () => 1]) {
-        try { await window.decisionAid.assess(s); out.push(null); } catch (e) { out.push(e.message); }
+      for (const s of [null, 5, "age 11", undefined, () => 1]) {
+        try { await window.decisionAid.assess(s); out.push(null); } catch (e) { out.push([e.name, e.message]); }
       }
       return out;
     }""")
-    assert got[:2] == [message, message]
-    assert got[4] == message
-    assert all(m for m in got), got
+    assert got[:3] == [["InvalidSituation", message]] * 3
+    assert got[3][0] == got[4][0] == "InvalidSituation"
+    assert "undefined" in got[3][1] and "a function" in got[4][1]
 
 
 def test_relevant_questions_match_cpython(ready_page):
