@@ -70,6 +70,7 @@ def checker_data(p: Protocol) -> dict[str, Any]:
         "colours": {c.id: {"label": c.label, "background": c.background, "text": c.text} for c in p.colours},
         "settings": {s.id: s.label for s in p.settings},
         "questions": {q.id: q.question for q in p.questions},
+        "interpretation": p.notes.interpretation,
         "indicators": {i.id: i.question for i in p.indicators},
         "sections": section_links(p),
         "referralIntroduction": p.referral.introduction,

@@ -44,7 +44,7 @@ PAGE_FUNCTIONS = {
     "cite": sections.cite,
 }
 # Modules of other features that add page functions the same way (a PAGE_FUNCTIONS dict).
-FEATURE_MODULES = ("macros.checker", "macros.history", "macros.prose", "macros.retired")
+FEATURE_MODULES = ("macros.checker", "macros.history", "macros.prose", "macros.retired", "macros.interpretations")
 
 
 def _load(docs_dir: Path) -> decision_aid.Protocol:

@@ -24,6 +24,7 @@ class StepView:
     within: str | None
     only_if: list[str]
     cites: Markup
+    interpretation: str | None = None   # the board's reason, where the step is its reading
 
 
 def describe(p: Protocol, c: Condition) -> list[str]:
@@ -39,7 +40,8 @@ def describe(p: Protocol, c: Condition) -> list[str]:
         words.append(next(f.label for f in p.flags if f.id == c.behaviour_flag).lower())
     for name, wanted in c.situation:
         question = next(q.question for q in p.questions if q.id == name)
-        words.append(f"{question} {'Yes' if wanted else 'No'}")
+        # "false" also holds on "not sure" (decision_aid.rules): say so.
+        words.append(f"{question} {'Yes' if wanted else 'No or not sure'}")
     if c.setting:
         words.append("you work in " + " or ".join(s.label.lower() for s in p.settings if s.id in c.setting))
     if c.min_age is not None:
@@ -64,6 +66,7 @@ def _view(p: Protocol, step: StepRule) -> StepView:
         within=p.timescale(step.timescale).within if step.timescale else None,
         only_if=describe(p, Condition(**{**step.when.__dict__, "threshold": None})),
         cites=_cites(p, step.sections),
+        interpretation=step.provenance.reason if step.provenance.interpretation else None,
     )
 
 
@@ -71,7 +74,8 @@ def what_happens_next(p: Protocol) -> str:
     thresholds = []
     for t in p.thresholds:
         steps = [_view(p, s) for s in p.steps if s.when.threshold is not None and t.id in s.when.threshold]
-        rules = [(describe(p, r.when), _cites(p, r.sections)) for r in p.rules if r.threshold == t.id]
+        rules = [(describe(p, r.when), _cites(p, r.sections), r.provenance.reason if r.provenance.interpretation else None)
+                 for r in p.rules if r.threshold == t.id]
         thresholds.append((t, rules, steps, _cites(p, t.sections)))
     any_threshold = [_view(p, s) for s in p.steps if s.when.threshold is None]
     return render("what_happens_next.md", thresholds=thresholds, any_threshold=any_threshold)

@@ -6,22 +6,9 @@
 // Answers live only in the form: never in the address, never sent, never stored.
 
 import { decisionAid } from "./decision-aid.js";
+import { el, resultParts } from "./result-view.js";
 
 const SUMMARY_CLASS = "hsb-print-summary";
-
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "style") Object.assign(node.style, value);
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
 
 const normalise = (text) => text.toLowerCase().replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
 
@@ -40,7 +27,6 @@ export function startChecker(root, siteRoot) {
     setting: $("hsb-setting"),
     search: $("hsb-search"),
     count: $("hsb-count"),
-    allBands: $("hsb-all-bands"),
     allQuestions: $("hsb-all-questions"),
     allQuestionsField: $("hsb-all-questions-field"),
     allQuestionsLabel: $("hsb-all-questions-label"),
@@ -65,6 +51,8 @@ export function startChecker(root, siteRoot) {
     kind: fieldset.dataset.kind,
     id: fieldset.dataset.id,
     yes: fieldset.querySelector('input[value="yes"]'),
+    no: fieldset.querySelector('input[value="no"]'),
+    answered: () => Boolean(fieldset.querySelector("input:checked")),
   }));
   const aid = decisionAid();
   let relevant = null; // null: not known yet, so every question is shown
@@ -79,15 +67,26 @@ export function startChecker(root, siteRoot) {
     s.behaviours = options.filter((o) => o.box.checked).map((o) => o.box.value);
     s.indicators = questions.filter((q) => q.kind === "indicator" && q.yes.checked).map((q) => q.id);
     if (ui.band.value) s.developmental_band = ui.band.value;
-    for (const q of questions) if (q.kind === "question") s[q.id] = q.yes.checked;
+    // Yes, no, or not sure (null): an unanswered question is "not sure", never "no".
+    for (const q of questions) if (q.kind === "question") s[q.id] = q.yes.checked ? true : q.no.checked ? false : null;
     s.setting = ui.setting.value;
     return s;
   }
 
   // -- behaviours: the bands that apply, narrowed by the words typed ----------------
 
+  // Section 5: a behaviour is read only in the child's own band(s), or a younger
+  // developmental band; an older one is not offered (decision_aid refuses it too).
+  function limitDevelopment() {
+    const age = ui.age.value === "" ? null : Number(ui.age.value);
+    for (const option of ui.band.options) {
+      if (!option.value) continue;
+      option.disabled = age !== null && Number(option.dataset.minAge) > age;
+      if (option.disabled && option.selected) ui.band.value = "";
+    }
+  }
+
   function bandsShown() {
-    if (ui.allBands.checked) return Object.keys(data.bands);
     if (ui.band.value) return [ui.band.value];
     return ui.age.value === "" ? [] : data.bandsByAge[ui.age.value] || [];
   }
@@ -117,7 +116,7 @@ export function startChecker(root, siteRoot) {
     let hidden = 0;
     for (const q of questions) {
       const show = relevant === null || ui.allQuestions.checked || relevant.has(`${q.kind}:${q.id}`)
-        || q.yes.checked || q.fieldset.contains(document.activeElement);
+        || q.answered() || q.fieldset.contains(document.activeElement);
       q.fieldset.hidden = !show;
       if (!show) hidden += 1;
     }
@@ -148,90 +147,18 @@ export function startChecker(root, siteRoot) {
 
   // -- the result ---------------------------------------------------------------------
 
-  function sectionLinks(refs) {
-    const links = [];
-    for (const ref of refs) {
-      const s = data.sections[ref];
-      if (!s) continue;
-      if (links.length) links.push(", ");
-      // A shared number already carries its title in the label (also on paper).
-      const title = s.label === s.number ? el("span", { class: "hsb-cite-title" }, ` ${s.title}`) : null;
-      links.push(el("a", { href: new URL(s.url, siteRoot).href }, s.label, title));
-    }
-    return links.length ? el("p", { class: "hsb-cites" }, "Protocol: ", links) : null;
-  }
-
-  function badge(colourId, label) {
-    const c = data.colours[colourId];
-    return el("span", { class: "hsb-badge", style: c ? { background: c.background, color: c.text } : null }, label);
-  }
-
   function render(result, s) {
+    const answer = (q) => (q.kind === "question" ? data.questions[q.id] : data.indicators[q.id]);
+    const told = {
+      yes: questions.filter((q) => q.yes.checked).map(answer),
+      no: questions.filter((q) => q.kind === "question" && q.no.checked).map(answer),
+      unsure: questions.filter((q) => q.kind === "question" && s[q.id] === null).map(answer),
+    };
     const level = Math.min(6, Number(ui.resultHeading.tagName.slice(1)) + 1);
-    const h = (text) => el(`h${level}`, {}, text);
-    const body = [];
-
-    body.push(el("div", { class: "hsb-summary" },
-      result.colour
-        ? el("p", { class: "hsb-colour-line" }, "Traffic light colour: ", badge(result.colour, result.colour_label))
-        : el("p", { class: "hsb-colour-line" }, "No behaviour was chosen, so there is no traffic light colour."),
-      el("dl", { class: "hsb-outcome" },
-        el("dt", {}, "Category"), el("dd", {}, result.category_label),
-        el("dt", {}, "Threshold"), el("dd", {}, result.threshold_label)),
-    ));
-
-    if (result.behaviours.length) {
-      body.push(h("Each behaviour for this child"));
-      body.push(el("ul", { class: "hsb-behaviours" }, result.behaviours.map((b) => el("li", {},
-        badge(b.colour, b.colour_label), " ", b.text,
-        el("span", { class: "hsb-muted" }, ` (${data.bands[b.band] ? data.bands[b.band].label : b.band})`)))));
-    }
-
-    body.push(h("What to do next"));
-    body.push(el("ol", { class: "hsb-steps" }, result.steps.map((step) => el("li", {},
-      el("p", { class: "hsb-who" }, el("strong", {}, step.who)),
-      step.action ? el("p", {}, step.action) : null,
-      step.within ? el("p", {}, el("strong", {}, "Within: "), step.within) : null,
-      step.contact ? el("p", { class: "hsb-contact" }, el("strong", {}, "Contact: "), step.contact.name,
-        step.contact.telephone ? [", telephone ", el("a", { href: `tel:${step.contact.telephone.replace(/[^0-9+]/g, "")}` }, step.contact.telephone)] : null,
-        step.contact.email ? [", email ", el("a", { href: `mailto:${step.contact.email}` }, step.contact.email)] : null) : null,
-      sectionLinks(step.sections)))));
-
-    if (result.referral_must_include.length) {
-      body.push(h("A referral must include"));
-      body.push(el("p", {}, data.referralIntroduction));
-      body.push(el("ul", {}, result.referral_must_include.map((item) => el("li", {}, item))));
-    }
-
-    body.push(h("Consent to share information"));
-    body.push(el("p", {}, result.consent.text));
-    if (result.consent.note) body.push(el("p", {}, result.consent.note));
-    body.push(el("p", {}, result.consent.always));
-    body.push(sectionLinks(result.consent.sections));
-
-    if (result.notes.length) {
-      body.push(h("Notes"));
-      body.push(el("ul", {}, result.notes.map((note) => el("li", {}, note))));
-    }
-
-    const reasons = [...new Set(result.reasons.flatMap((r) => r.sections))];
-    if (reasons.length) body.push(el("div", { class: "hsb-reasons" }, sectionLinks(reasons)));
-
-    body.push(h("What you told the checker"));
-    const yes = questions.filter((q) => q.yes.checked)
-      .map((q) => (q.kind === "question" ? data.questions[q.id] : data.indicators[q.id]));
-    body.push(el("dl", { class: "hsb-answers" },
-      el("dt", {}, "Age"), el("dd", {}, String(s.age)),
-      s.developmental_band ? [el("dt", {}, "Development like"), el("dd", {}, data.bands[s.developmental_band].label)] : null,
-      el("dt", {}, "Where you work"), el("dd", {}, data.settings[s.setting] || s.setting),
-      el("dt", {}, "Behaviours"),
-      el("dd", {}, s.behaviours.length ? el("ul", {}, result.behaviours.map((b) => el("li", {}, b.text))) : "None chosen"),
-      el("dt", {}, "Answered yes"),
-      el("dd", {}, yes.length ? el("ul", {}, yes.map((q) => el("li", {}, q))) : "None")));
-
+    const body = resultParts(result, s, told, { data, siteRoot, level });
     ui.made.textContent = `Made on ${today()} with the protocol, version ${result.protocol_version}. `
       + "No names or other details were recorded; nothing was sent or saved.";
-    ui.resultBody.replaceChildren(...body.filter(Boolean));
+    ui.resultBody.replaceChildren(...body);
     ui.result.hidden = false;
     ui.resultHeading.focus();
     const summary = [
@@ -239,6 +166,7 @@ export function startChecker(root, siteRoot) {
       result.colour_label ? `Traffic light colour: ${result.colour_label}.` : "",
       `Category: ${result.category_label}.`,
       `Threshold: ${result.threshold_label}.`,
+      result.possible_threshold !== result.threshold ? `Could be ${result.possible_threshold_label} if a “not sure” answer is yes.` : "",
       `${result.steps.length} ${result.steps.length === 1 ? "step" : "steps"} to take.`,
     ].filter(Boolean).join(" ");
     ui.announce.textContent = "";
@@ -332,7 +260,8 @@ export function startChecker(root, siteRoot) {
     if (event.key === "Enter") event.preventDefault(); // Enter narrows the list; it does not check
   });
   ui.search.addEventListener("input", filterBehaviours);
-  for (const control of [ui.age, ui.band, ui.allBands]) control.addEventListener("change", filterBehaviours);
+  ui.age.addEventListener("change", limitDevelopment);
+  for (const control of [ui.age, ui.band]) control.addEventListener("change", filterBehaviours);
   let pending = null;
   ui.form.addEventListener("change", (event) => {
     if (event.target === ui.allQuestions) {
@@ -350,6 +279,7 @@ export function startChecker(root, siteRoot) {
   });
   window.addEventListener("afterprint", () => document.documentElement.classList.remove(SUMMARY_CLASS));
 
+  limitDevelopment();
   filterBehaviours();
   ui.unavailable.hidden = true;
   ui.unavailable.classList.remove("hsb-unavailable--pending");
