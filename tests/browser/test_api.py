@@ -57,9 +57,22 @@ def situations() -> list[tuple[str, dict[str, Any]]]:
                         {"age": age, "behaviours": [first(band, c) for c in colours]}))
     boundary = next(a for a in ages if len(da.bands_for_age(a)) > 1)
     amber = first(da.bands_for_age(boundary)[0], P.colours[1].id)
+    red = first(da.bands_for_age(boundary)[-1], P.colours[-1].id)
     for flag in SITUATION_FLAGS:
-        out.append((f"flag {flag}", {"age": boundary, "behaviours": [amber], flag: True}))
+        for answer in (True, False, None):   # yes, no, not sure
+            out.append((f"flag {flag} = {answer}", {"age": boundary, "behaviours": [red], flag: answer}))
     out.append(("every flag", {"age": boundary, "behaviours": [amber], **{f: True for f in SITUATION_FLAGS}}))
+    out.append(("every flag not sure", {"age": boundary, "behaviours": [amber], **{f: None for f in SITUATION_FLAGS}}))
+    for flag in P.flags:    # a behaviour whose own words answer a question
+        marked = next(b for b in P.behaviours if flag.id in b.flags)
+        band = P.band(marked.band)
+        out.append((f"marked {flag.id}, unanswered", {"age": band.max_age, "behaviours": [marked.id]}))
+        if flag.implies:
+            out.append((f"marked {flag.id}, answered no", {"age": band.max_age, "behaviours": [marked.id], flag.implies: False}))
+    for group in P.same_facts[:4]:   # linked wordings, read at an age where both apply
+        a, b = (P.behaviour(i) for i in group.behaviours[:2])
+        age = max(P.band(a.band).min_age, P.band(b.band).min_age)
+        out.append((f"same facts {group.id}", {"age": age, "behaviours": [b.id]}))
     for indicator in P.indicators:
         out.append((f"indicator {indicator.id} only", {"age": 8, "indicators": [indicator.id]}))
     out.append(("every indicator with a behaviour", {"age": 15, "behaviours": [first("13-17")],
@@ -73,7 +86,8 @@ def situations() -> list[tuple[str, dict[str, Any]]]:
     found = twin(ages)
     if found:
         out.append(("a behaviour listed in two bands that apply", {"age": found[0], "behaviours": [found[1]]}))
-    out.append(("a behaviour from another band", {"age": 3, "behaviours": [first("13-17")]}))
+    out.append(("a behaviour from another band (refused)", {"age": 3, "behaviours": ["13-17-choosing-not-sexually-active"]}))
+    out.append(("an older developmental band (refused)", {"age": 6, "behaviours": [first("5-9")], "developmental_band": "13-17"}))
     out.append(("answers in another order, with repeats", {"age": 11, "behaviours": [first("9-13"), first("9-13", "red"),
                                                                                         first("9-13")],
                                                            "indicators": ["coercion", "frequency"]}))
@@ -113,6 +127,7 @@ def test_at_least_forty_situations_cover_every_boundary_age_and_every_flag():
     assert boundary_ages <= {s["age"] for _, s in cases}
     for flag in SITUATION_FLAGS:
         assert any(s.get(flag) is True for _, s in cases), flag
+        assert any(flag in s and s[flag] is None for _, s in cases), flag
 
 
 def test_the_browser_gives_exactly_what_cpython_gives(ready_page):
@@ -146,7 +161,7 @@ def test_input_that_is_not_a_situation_at_all_is_refused_plainly(ready_page):
 
 
 def test_relevant_questions_match_cpython(ready_page):
-    cases = [s for _, s in situations()][::4]
+    cases = [s for _, s in situations() if "ok" in cpython(s)][::4]
     got = ready_page.evaluate("async (cases) => Promise.all(cases.map(s => window.decisionAid.relevantQuestions(s)))", cases)
     for situation, answer in zip(cases, got, strict=True):
         assert answer == da.relevant_questions(situation), situation
