@@ -59,6 +59,11 @@ body { margin: 0; background: #fff; }
 .hsb-cover dl { margin-top: 2em; }
 .hsb-cover dt { font-weight: 700; margin-top: 0.6em; }
 .hsb-cover dd { margin-left: 0; }
+.hsb-versions, .hsb-contents { page-break-after: always; break-after: page; }
+.hsb-toc { width: 100%; } .hsb-toc td { border: none !important; padding: 0.1em 0.3em; }
+.hsb-toc .hsb-page-no { text-align: right; width: 3em; }
+.md-typeset thead { display: table-header-group; }
+.hsb-band-row th { background: #eee; }
 """
 
 
@@ -74,6 +79,8 @@ class PrintInfo:
     review_due: str
     print_notice: str
     printed: str
+    site_url: str = ""
+    versions: tuple[tuple[str, str, str, str, str, str], ...] = ()   # number, approved, in force, by, minute, summary
 
 
 def _slug(text: str) -> str:
@@ -106,7 +113,37 @@ def _rewrite(body: str, page_url: str, page_ids: dict[str, str]) -> str:
     return ATTR.sub(fix, body)
 
 
-def print_page(site: Path, protocol: Protocol, info: PrintInfo) -> str:
+WEB_ONLY = re.compile(r'<h2 id="[^"]*">(?:(?!<h2).)*?(?=<p class="hsb-privacy"|<div class="hsb-checker")', re.S)
+CAPTION = re.compile(r"<caption>(.*?)</caption>\s*<thead>", re.S)
+
+
+def _print_only(body: str) -> str:
+    """Paper gets no checker (a web-only heading and form), and continued tables repeat their band."""
+    cut = WEB_ONLY.search(body)
+    if cut:
+        body = body[:cut.start()]
+    return CAPTION.sub(lambda m: f'<caption>{m.group(1)}</caption><thead><tr class="hsb-band-row">'
+                                 f'<th colspan="2" scope="colgroup">{m.group(1)}</th></tr>', body)
+
+
+def contents(protocol: Protocol, numbers: dict[str, int] | None = None) -> str:
+    """The contents page: every section with its page number (from a first printing)."""
+    e = html.escape
+    rows = "".join(f'<tr><td><a href="#{e(s.anchor)}">{e(s.number)} {e(s.title)}</a></td>'
+                   f'<td class="hsb-page-no">{(numbers or {}).get(s.anchor, "00")}</td></tr>' for s in protocol.sections)
+    return (f'<section class="hsb-contents"><h1>Contents</h1><table class="hsb-toc"><tbody>{rows}</tbody></table>'
+            "</section>")
+
+
+def version_table(info: PrintInfo) -> str:
+    e = html.escape
+    rows = "".join(f"<tr>{''.join(f'<td>{e(x)}</td>' for x in v)}</tr>" for v in info.versions)
+    return ('<section class="hsb-versions"><h1>Version control</h1><table><thead><tr><th>Version</th>'
+            "<th>Approved</th><th>In force from</th><th>Approved by</th><th>Minute</th><th>What changed</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table></section>")
+
+
+def print_page(site: Path, protocol: Protocol, info: PrintInfo, numbers: dict[str, int] | None = None) -> str:
     """The HTML of the print page: cover, then every section's page in published order."""
     pages: list[str] = []
     for s in protocol.sections:
@@ -132,7 +169,7 @@ def print_page(site: Path, protocol: Protocol, info: PrintInfo) -> str:
             head_links = [urljoin(_page_url(p), href).lstrip("/") for href in STYLESHEET.findall(text)]
             body_match = BODY.search(text)
             body_attrs = body_match.group(1) if body_match else ""
-        body = PRINT_ONLY.sub("", found.group(1))
+        body = _print_only(PRINT_ONLY.sub("", found.group(1)))
         body = _rewrite(body, _page_url(p), page_ids)
         css_class = "hsb-page hsb-page-" + _slug(first_of_page[p].number)
         parts.append(f'<section class="{css_class}" id="{page_ids[_page_url(p)]}">{body}</section>')
@@ -149,7 +186,8 @@ def print_page(site: Path, protocol: Protocol, info: PrintInfo) -> str:
     <dt>Printed</dt><dd>{e(info.printed)}</dd>
   </dl>
   <p class="hsb-notice">{e(info.print_notice)}</p>
-</section>"""
+  {f'<p>The version in force: <strong>{e(info.site_url)}</strong></p>' if info.site_url else ''}
+</section>{version_table(info)}{contents(protocol, numbers)}"""
     links = "\n".join(f'<link rel="stylesheet" href="{e(h)}">' for h in head_links)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -168,7 +206,7 @@ def _footer(info: PrintInfo) -> str:
     return (f'<div style="font-size:7.5pt;width:100%;padding:0 16mm;font-family:sans-serif;color:#000;">'
             f'<div>{e(info.board_short)}: {e(info.title)}, version {e(info.version)} (implemented {e(info.implemented)}). '
             f'Page <span class="pageNumber"></span> of <span class="totalPages"></span>.</div>'
-            f'<div><b>{e(info.print_notice)}</b></div></div>')
+            f'<div><b>{e(info.print_notice)}</b>{" " + e(info.site_url) if info.site_url else ""}</div></div>')
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -176,10 +214,19 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    """Chromium closes connections it no longer needs: a reset did no harm, so print no traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        import sys
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """Serve ``folder`` on 127.0.0.1 for Chromium; yields the base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -208,19 +255,36 @@ def chromium() -> Iterator[object]:
 def print_protocol(site: Path, protocol: Protocol, info: PrintInfo, out: Path) -> None:
     """Write the whole protocol as one PDF to ``out``. The print page is removed afterwards."""
     page_file = site / PRINT_PAGE
-    page_file.write_text(print_page(site, protocol, info), encoding="utf-8")
     try:
         with serve(site) as base, chromium() as browser:
-            page = browser.new_page()
-            response = page.goto(base + PRINT_PAGE, wait_until="load")
-            if response is None or not response.ok:
-                raise ReviewError("Chromium could not open the print page of the built site.")
-            page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
-                     header_template="<span></span>", footer_template=_footer(info),
-                     margin={"top": "18mm", "bottom": "24mm", "left": "16mm", "right": "16mm"})
-            page.close()
+            numbers = None
+            for _ in range(2):   # the first printing finds the page of every heading for the contents
+                page_file.write_text(print_page(site, protocol, info, numbers), encoding="utf-8")
+                page = browser.new_page()
+                response = page.goto(base + PRINT_PAGE, wait_until="load")
+                if response is None or not response.ok:
+                    raise ReviewError("Chromium could not open the print page of the built site.")
+                page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
+                         header_template="<span></span>", footer_template=_footer(info),
+                         margin={"top": "18mm", "bottom": "24mm", "left": "16mm", "right": "16mm"})
+                page.close()
+                numbers = heading_pages(out, protocol)
     finally:
         page_file.unlink(missing_ok=True)
+
+
+def heading_pages(pdf: Path, protocol: Protocol) -> dict[str, int]:
+    """The page each section heading starts on, after the contents page (1-based)."""
+    from pypdf import PdfReader
+    norm = lambda t: re.sub(r"\s+", " ", t.replace("’", "'")).strip().lower()  # noqa: E731
+    texts = [norm(p.extract_text() or "") for p in PdfReader(str(pdf)).pages]
+    last = protocol.sections[-1]
+    start = next((i for i, t in enumerate(texts) if norm(f"{last.number} {last.title}") in t), 0) + 1  # after contents
+    found = {}
+    for s in protocol.sections:
+        want = norm(f"{s.number} {s.title}")
+        found[s.anchor] = next((i + 1 for i in range(start, len(texts)) if want in texts[i]), 0)
+    return found
 
 
 def html_to_pdf(html_text: str, out: Path, background: bool = True) -> None:

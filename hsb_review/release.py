@@ -17,7 +17,6 @@ when every step has succeeded: on any failure nothing is written to the release 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
@@ -37,7 +36,11 @@ from decision_aid.loader import FILES
 from decision_aid.model import Protocol
 from macros.history import pdf_name  # the site links each version's PDF by this name
 
+from macros.status import RELEASE_VARIABLE
+
 from . import ReviewError
+from .release_checks import approval, baseline, check_breaking, check_change_summary, git_commit, site_url
+from .version_pages import add_versions
 
 MANIFEST = "release.json"
 
@@ -132,7 +135,8 @@ def _build_problems(output: str) -> list[str]:
 
 
 def build_site(root: Path, site: Path, pdfs: set[str]) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HSB_RELEASE_PDFS": ",".join(sorted(pdfs))}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HSB_RELEASE_PDFS": ",".join(sorted(pdfs)),
+           RELEASE_VARIABLE: "1"}   # the one build that is not marked DRAFT
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
                              "-d", str(site)], cwd=root, env=env, capture_output=True, text=True, timeout=900)
     if result.returncode != 0 or not (site / "index.html").is_file():
@@ -194,64 +198,6 @@ def check_pdf(pdf: Path, p: Protocol) -> int:
     return len(pages)
 
 
-def _superseded_page(v, nxt, p: Protocol, pdf: str | None) -> str:
-    e = html.escape
-    from macros.status import readable
-    pdf_link = f'<p><a href="{e(pdf)}">Version {e(v.number)} as a PDF</a> (marked as superseded on every page).</p>' \
-        if pdf else ""
-    if nxt is None:
-        heading = f"Version {e(v.number)}: the version in force"
-        body = (f"<p>Version {e(v.number)} of the {e(p.document.board)} {e(p.document.title.lower())} was implemented "
-                f"in {e(readable(v.implemented))} and is the version in force.</p>")
-        pdf_link = f'<p><a href="{e(pdf)}">Version {e(v.number)} as a PDF</a>.</p>' if pdf else ""
-    else:
-        heading = f"Version {e(v.number)}: superseded"
-        body = (f'<p class="notice"><strong>Superseded.</strong> Version {e(v.number)} (implemented '
-                f"{e(readable(v.implemented))}) was replaced by version {e(nxt.number)} on "
-                f"{e(readable(nxt.implemented))}. Do not use it for decisions about a child.</p>")
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'self'; style-src 'unsafe-inline'">
-<title>{heading} - {e(p.document.title)}</title>
-<style>body{{font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
-.notice{{border:3px solid #b00020;padding:1rem}}</style></head>
-<body><h1>{heading}</h1>
-<p>{e(p.document.board)}: {e(p.document.title)}.</p>
-{body}
-{pdf_link}
-<p><a href="../../">Read the current version on this website</a> · <a href="../../version-history/">Version history</a></p>
-</body></html>
-"""
-
-
-def _stamp_superseded(original: Path, out: Path, v, nxt, p: Protocol, work: Path) -> None:
-    """A copy of an old version's PDF with a cover page and 'SUPERSEDED' on every page."""
-    from pypdf import PdfReader, PdfWriter
-
-    from macros.status import readable
-
-    from .pdf import html_to_pdf
-    e = html.escape
-    replaced = (f"Replaced by version {e(nxt.number)} on {e(readable(nxt.implemented))}. "
-                "Do not use it for decisions: read the current version on the website.")
-    cover, stamp = work / f"cover-{v.number}.pdf", work / f"stamp-{v.number}.pdf"
-    html_to_pdf(f"""<!doctype html><html><body style="font-family:sans-serif;padding:40mm 20mm">
-<h1 style="font-size:40pt;color:#b00020;margin:0">SUPERSEDED</h1>
-<p style="font-size:16pt">{e(p.document.board)}: {e(p.document.title)}, version {e(v.number)}
-(implemented {e(readable(v.implemented))}).</p><p style="font-size:16pt;font-weight:bold">{replaced}</p>
-<p style="font-size:12pt">This copy is kept so that past decisions can be understood.</p></body></html>""", cover)
-    html_to_pdf(f"""<!doctype html><html><body style="margin:0">
-<div style="position:fixed;top:6mm;left:0;right:0;text-align:center;font:bold 11pt sans-serif;color:#b00020">
-SUPERSEDED: version {e(v.number)}. {replaced}</div></body></html>""", stamp, background=False)
-    writer = PdfWriter(clone_from=str(original))
-    stamp_page = PdfReader(str(stamp)).pages[0]
-    for page in writer.pages:
-        page.merge_page(stamp_page)
-    writer.insert_page(PdfReader(str(cover)).pages[0], 0)
-    with out.open("wb") as f:
-        writer.write(f)
-
-
 # -- the archive -------------------------------------------------------------------------
 
 def zip_site(site: Path, target: Path) -> None:
@@ -268,6 +214,19 @@ def zip_source(root: Path, target: Path) -> None:
             for f in sorted((root / part).rglob("*")):
                 if f.is_file() and "__pycache__" not in f.parts:
                     z.write(f, f.relative_to(root).as_posix())
+
+
+def _diff_summary(old, root: Path) -> dict:
+    """The counts the board reads first, for release.json; the old version's unpacked copy is removed."""
+    from .diff import diff
+    from .tree import open_tree
+    with old, open_tree(str(root), cwd=root) as new:
+        r = diff(old, new)
+    return {"compared_with": r.old, "old_version": r.old_version, "changes": len(r.changes), "cases": r.cases,
+            "different_results": len(r.differences),
+            "different_threshold_colour_or_category": sum(d.old.classification != d.new.classification
+                                                          for d in r.differences),
+            "ids_retired": [f"{g.kind} {g.id}" for g in r.gone]}
 
 
 def _sha256(path: Path) -> str:
@@ -299,6 +258,13 @@ def _release(root: Path, out: Path, today: date, replace: bool, say: Callable[[s
     note = check_version_entry(root, p, out, replace)
     if note:
         say("    " + note)
+    url = site_url(root)
+    base = baseline(root, out, p)
+    check_change_summary(root, p, base)
+    old_tree, unreachable_lines = check_breaking(root, p, base, say)
+    for line in unreachable_lines:
+        say("    Reachability: " + line)
+    summary = _diff_summary(old_tree, root) if old_tree is not None else None
 
     from macros.status import readable, status  # the site's own wording for dates and the review
     site_status = status(p, today)
@@ -332,7 +298,10 @@ def _release(root: Path, out: Path, today: date, replace: bool, say: Callable[[s
             version=current.number, implemented=readable(current.implemented),
             approved=readable(current.approved) if current.approved else "date not recorded",
             approved_by=current.approved_by, review_due=site_status.review_due,
-            print_notice=p.document.print_notice, printed=f"{today.day} {readable(today.isoformat()[:7])}")
+            print_notice=p.document.print_notice, printed=f"{today.day} {readable(today.isoformat()[:7])}",
+            site_url=url, versions=tuple((v.number, readable(v.approved) if v.approved else "not recorded",
+                                          readable(v.implemented), v.approved_by, v.minute or "not recorded",
+                                          v.summary) for v in versions))
         pdf = staged / pdf_name(current.number)
         print_protocol(site, p, info, pdf)
         pages = check_pdf(pdf, p)
@@ -340,16 +309,7 @@ def _release(root: Path, out: Path, today: date, replace: bool, say: Callable[[s
             "print notice on every page are in it.")
 
         say("5/6 Adding every version's PDF to the site ...")
-        for i, v in enumerate(versions):
-            nxt = versions[i + 1] if i + 1 < len(versions) else None
-            folder = site / "versions" / v.number
-            folder.mkdir(parents=True, exist_ok=True)
-            if nxt is None:
-                shutil.copy2(pdf, folder / pdf_name(v.number))
-            elif v.number in pdfs:
-                _stamp_superseded(previous[v.number], folder / pdf_name(v.number), v, nxt, p, tmp)
-            (folder / "index.html").write_text(
-                _superseded_page(v, nxt, p, pdf_name(v.number) if v.number in pdfs else None), encoding="utf-8")
+        add_versions(site, p, pdf, previous, pdfs, today, tmp, pdf_name)
 
         say("6/6 Packing the site ...")
         archive = staged / site_zip_name(current.number)
@@ -364,7 +324,13 @@ def _release(root: Path, out: Path, today: date, replace: bool, say: Callable[[s
             "pdf": {"file": pdf.name, "sha256": _sha256(pdf), "pages": pages},
             "site": {"file": archive.name, "sha256": _sha256(archive)},
             "source": {"file": source.name, "sha256": _sha256(source)},
-            "superseded_pdfs_included": sorted(pdfs - {current.number}),
+            "earlier_pdfs_included": sorted(pdfs - {current.number}),
+            "git": git_commit(root),
+            "approval": approval(p),
+            "compared_with": base.words if base else None,
+            "diff_summary": summary,
+            "unreachable": unreachable_lines,
+            "site_url": url,
             "protocol_files": protocol_files(root, p),
         }
         (staged / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -18,6 +18,8 @@ from decision_aid.model import Protocol
 
 from .link_check import check_links
 from .facts import Facts, load_facts
+from .review_contacts import (ContactDetail, board_finding, contact_details, data_abbreviations, is_local,
+                              telephone_without_number)
 from .tree import URL, Tree, readable_text, section_key, split_sections
 
 LINK_MACRO = re.compile(r"""\{\{\s*link\(\s*["']([^"']+)["']\s*\)\s*\}\}""")
@@ -97,6 +99,11 @@ class Review:
     abbreviations: list[Abbreviation] = field(default_factory=list)
     unrouted: list[Unrouted] = field(default_factory=list)
     missing_sections: list[str] = field(default_factory=list)
+    board: str | None = None                                            # the board's name and status
+    contacts: list[ContactDetail] = field(default_factory=list)         # every number and e-mail, to check
+    telephone_gaps: list[str] = field(default_factory=list)             # "telephone" with no number
+    data_abbreviations: list[str] = field(default_factory=list)         # in data/, no glossary entry
+    unreachable: list[str] | None = None                                # what no situation can reach
 
 
 # -- review date -------------------------------------------------------------------------
@@ -157,7 +164,7 @@ def links(tree: Tree) -> list[Link]:
                 add(by_id[m.group(1)].url, by_id[m.group(1)].title, place)
         for url in URL.findall(body):
             add(url.rstrip(".,;:"), "", place)
-    return list(found.values())
+    return [link for link in found.values() if not is_local(link.url)]   # the preview's address is not one
 
 
 # -- dated references ------------------------------------------------------------------
@@ -331,4 +338,10 @@ def review(root: Path, today: date, check: bool = False) -> Review:
     result.abbreviations = abbreviations(tree, facts)
     result.unrouted = unrouted(p, facts)
     result.missing_sections = missing_sections(tree)
+    result.board = board_finding(p)
+    result.contacts = contact_details(tree)
+    result.telephone_gaps = telephone_without_number(p)
+    result.data_abbreviations = data_abbreviations(p, facts)
+    from .breaking import newly_unreachable
+    result.unreachable = newly_unreachable(None, p)
     return result

@@ -33,6 +33,9 @@ def review_block(r: Review) -> Block:
     else:
         when.intro = (f"Version {d.version} was implemented in {d.implemented}; the next review is due by {d.due}.")
 
+    if r.board:
+        doc.add("The board's name and status", intro=r.board)
+
     links_block = doc.add(f"External links ({len(r.links)})", intro=f"Link check: {r.link_check}")
     for link in r.links:
         state = "" if link.status == "not checked" else f" [{link.status.upper()}{': ' + link.detail if link.detail else ''}]"
@@ -75,6 +78,23 @@ def review_block(r: Review) -> Block:
     routes.lines = [f"{u.section}" + (f" (noted: {u.reason})" if u.reason else " (NOT NOTED: add a route in "
                                       "data/steps.toml, or a [[no_route_needed]] entry with the reason)")
                     for u in r.unrouted]
+    people = doc.add(f"Telephone numbers and e-mails to check ({len(r.contacts)})",
+                     intro="Ring or write to each one before the meeting: staff are told to use them.")
+    people.lines = [f"{c.kind} {c.value}: {c.owner} ({c.where})" for c in r.contacts]
+    phone = doc.add(f"Steps that say to telephone, with no number ({len(r.telephone_gaps)})")
+    phone.lines = r.telephone_gaps
+    if not r.telephone_gaps:
+        phone.intro = "None."
+    data_abbr = doc.add(f"Abbreviations in data/ with no glossary entry ({len(r.data_abbreviations)})",
+                        intro="In contacts, steps, timescales and the other data files: the checker shows these "
+                              "words to staff. Add a [[term]] to data/glossary.toml.")
+    data_abbr.lines = r.data_abbreviations
+    reach = doc.add("Steps, rules, questions and timescales no situation can reach")
+    if r.unreachable is None:
+        reach.intro = "Not checked: decision_aid.reachability is missing."
+    else:
+        reach.lines = r.unreachable
+        reach.intro = "" if r.unreachable else "None: the checker can give every one of them."
     missing = doc.add("Steps and pages citing sections that do not exist")
     missing.lines = r.missing_sections
     if not r.missing_sections:

@@ -81,9 +81,9 @@ def _notice(p: Protocol, today: date) -> str:
     if not pending:
         return ""
     current, nxt = in_force(p, today), pending[0]
-    approved = f"approved {when(nxt.approved)}, " if nxt.approved else "approved, "
-    return (f"Coming change: version {nxt.number} is {approved}in force from {readable(nxt.implemented)}. "
-            f"Until then version {current.number} (implemented {readable(current.implemented)}) is the version "
+    approved = f", approved {when(nxt.approved)}," if nxt.approved else ", approved,"
+    return (f"Coming change: version {nxt.number}{approved} is in force from {readable(nxt.implemented)}. "
+            f"Until then version {current.number} (implemented {when(current.implemented)}) is the version "
             f"in force.")
 
 

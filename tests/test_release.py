@@ -41,12 +41,34 @@ def pdf_pages(data: bytes) -> list[str]:
     return [norm(page.extract_text() or "") for page in pypdf.PdfReader(io.BytesIO(data)).pages]
 
 
+SITE_URL = "https://hsb-protocol.example.org/"   # a test address: the real one is the board's to give
+
+
+def with_site_url(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(f"site_url: {SITE_URL}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def released(tmp_path_factory):
+    """Version 1 released from a copy of the project that has its site's address (mkdocs.yml site_url)."""
+    project = tmp_path_factory.mktemp("project") / "project"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
+        ".venv", "node_modules", "site", "site.*", ".git", ".cache", "release", "__pycache__", ".pytest_cache",
+        ".hypothesis", "*.egg-info", "build", "dist"))
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    with_site_url(project)
     out = tmp_path_factory.mktemp("release") / "release"
     messages: list[str] = []
-    result = release(ROOT, out, today=date.today(), say=messages.append)
+    result = release(project, out, today=date.today(), say=messages.append)
     return result, out, messages
+
+
+def test_the_release_refuses_without_the_sites_address(tmp_path):
+    from hsb_review import ReviewError
+    with pytest.raises(ReviewError, match="mkdocs.yml has no site_url"):
+        release(ROOT, tmp_path / "release", today=date.today())
+    assert not (tmp_path / "release").exists()
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +161,9 @@ implemented = "{date.today().isoformat()}"
 approved_by = "Test board"
 summary = "A test version."
 """, encoding="utf-8")
+    with_site_url(project_copy)
+    (project_copy / "data" / "changes").mkdir(exist_ok=True)
+    (project_copy / "data" / "changes" / f"{new}.md").write_text("# What changed\n\nA test.\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "hsb_review", "release"], cwd=project_copy,
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -151,6 +176,28 @@ summary = "A test version."
     assert f"was replaced by version {new}" in notice and 'href="../../"' in notice
     history = site.read("version-history/index.html").decode("utf-8")
     assert f"Version {old} (superseded)" in history and f"Version {new} (in force)" in history
+    assert "DRAFT" not in history and "Unreleased changes" not in history
+
+
+def test_a_version_approved_for_a_later_date_supersedes_nothing_yet(tmp_path):
+    from hsb_review.version_pages import version_page
+    from macros.status import status
+    p = decision_aid.load(ROOT / "tests" / "fixtures" / "versions" / "v2" / "data")
+    before = date(2025, 3, 20)   # v2 approved 12 March 2025, in force from 1 April 2025
+    s = status(p, before, draft=False)
+    assert (s.in_force, s.in_force_version, s.version) == (False, "1", "2")
+    assert s.notice == ("Coming change: version 2, approved on 12 March 2025, is in force from 1 April 2025. "
+                        "Until then version 1 (implemented in April 2018) is the version in force.")
+    v1, v2 = p.document.versions
+    rows = history_rows(p, pdfs=set(), changes=tmp_path, today=before)
+    assert [(r.number, r.state, r.superseded_by) for r in rows] == [
+        ("2", "approved, in force from 1 April 2025", None), ("1", "in force", None)]
+    page = version_page(v1, v2, p, None, before)
+    assert "Superseded" not in page and "Version 2 replaces it on 1 April 2025." in page
+    assert "in April 2018" in page
+    after = history_rows(p, pdfs=set(), changes=tmp_path, today=date(2025, 4, 1))
+    assert [(r.number, r.state) for r in after] == [("2", "in force"), ("1", "superseded")]
+    assert "was replaced by version 2 on 1 April 2025" in version_page(v1, v2, p, None, date(2025, 4, 1))
 
 
 def test_the_wheel_for_the_browser_does_not_contain_the_board_tools(tmp_path):

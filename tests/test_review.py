@@ -157,3 +157,58 @@ def test_a_mistake_in_review_toml_is_reported(tmp_path):
     assert r.facts_problems == [
         f"data/review.toml, reference 'children-act-1989' (line {line}): kind 'law' is not one of legislation, "
         "statutory guidance, guidance, local procedure, tool."]
+
+
+# -- who the protocol names and how staff reach them (hsb_review.review_contacts) ------------
+
+def test_the_boards_name_and_status_is_a_finding(current):
+    assert current.board and "Camden Safeguarding Children Board" in current.board
+    assert "local safeguarding partnerships" in current.board
+
+
+def test_every_telephone_number_and_email_is_listed_for_checking(current, capsys):
+    listed = {(c.kind, c.value) for c in current.contacts}
+    assert ("telephone", "020 7974 3370") in listed and ("email", "LACAMHS@camden.gov.uk") in listed
+    main(["review", "--root", str(ROOT), "--today", "2026-01-15"])
+    out = capsys.readouterr().out
+    assert "Telephone numbers and e-mails to check (2)" in out
+    assert "telephone 020 7974 3370: Camden Child and Adolescent Mental Health Service (CAMHS)" in out
+
+
+def test_steps_that_say_telephone_with_no_number_are_flagged(current):
+    gaps = " ".join(current.telephone_gaps)
+    assert "step 'urgent-child-protection-referral'" in gaps
+    assert "Children and Families Contact Service (including the MASH), has none" in gaps
+    assert "camhs" not in gaps.lower()
+
+
+def test_an_abbreviation_in_data_needs_a_glossary_entry(tmp_path):
+    root = tmp_path / "version"
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(ROOT / "docs", root / "docs")
+    contacts = root / "data" / "contacts.toml"
+    contacts.write_text(contacts.read_text(encoding="utf-8") + '''
+[[service]]
+id = "lado"
+name = "Local authority designated officer (LADO)"
+role = "Told of allegations against staff; the LADO advises employers."
+sections = ["12"]
+''', encoding="utf-8")
+    r = review(root, today=date(2026, 1, 15))
+    assert [a for a in r.data_abbreviations if a.startswith("LADO: in ")] == ["LADO: in service 'lado'"]
+    assert current_has_no_such(r)
+
+
+def current_has_no_such(r) -> bool:
+    return not [a for a in r.data_abbreviations if a.startswith(("CSSW", "MASH", "CAMHS"))]
+
+
+def test_a_local_preview_address_is_not_a_link_the_protocol_gives(tmp_path):
+    root = tmp_path / "version"
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(ROOT / "docs", root / "docs")
+    page = root / "docs" / "board" / "publishing.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee http://localhost:8000/ and http://127.0.0.1:8000/x\n",
+                    encoding="utf-8")
+    urls = [link.url for link in review(root, today=date(2026, 1, 15)).links]
+    assert urls and not [u for u in urls if "127.0.0.1" in u or "localhost" in u]

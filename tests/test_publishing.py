@@ -1,0 +1,225 @@
+"""Publishing integrity: breaking changes refused or reported, and a version 2 taken through
+review -> diff -> release with the site pages, the checker's data and the PDF agreeing on
+every timescale, telephone number and threshold.
+
+Each test works on a throw-away copy of the project kept in its own git repository, as a
+fresh clone would be: version 1 is its first commit.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import subprocess
+import sys
+import tomllib
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import edit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import decision_aid  # noqa: E402
+from hsb_review import ReviewError  # noqa: E402
+from hsb_review.breaking import gone, unrecorded  # noqa: E402
+from hsb_review.diff import diff  # noqa: E402
+from hsb_review.diff_report import report_block  # noqa: E402
+from hsb_review.document import render_text  # noqa: E402
+from hsb_review.release import release  # noqa: E402
+from hsb_review.tree import open_tree  # noqa: E402
+from macros.retired import read  # noqa: E402
+
+SITE_URL = "https://hsb-protocol.example.org/"   # a test address: the real one is the board's to give
+GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's Chromium")
+
+
+def commit(folder: Path, message: str) -> None:
+    if not (folder / ".git").exists():
+        subprocess.run([*GIT, "init", "-q"], cwd=folder, check=True)
+    subprocess.run([*GIT, "add", "-A", "data", "docs", "mkdocs.yml"], cwd=folder, check=True)
+    subprocess.run([*GIT, "commit", "-q", "-m", message], cwd=folder, check=True)
+
+
+def as_version_1(project: Path) -> None:
+    """The project copy, with the site's address, committed as version 1."""
+    edit(project, "mkdocs.yml", "site_name:", f"site_url: {SITE_URL}\nsite_name:")
+    commit(project, "version 1")
+
+
+def add_version_2(project: Path, today: date, implemented: date | None = None) -> None:
+    path = project / "data" / "protocol.toml"
+    path.write_text(path.read_text(encoding="utf-8") + f"""
+[[version]]
+number = "2"
+approved = "{today.isoformat()}"
+implemented = "{(implemented or today).isoformat()}"
+approved_by = "Camden Safeguarding Children Partnership"
+minute = "CSCP 2026/14, item 5"
+summary = "Test version: the strategy meeting timescale and the CAMHS number changed."
+""", encoding="utf-8")
+
+
+def remove_entry(project: Path, name: str, kind: str, entry_id: str) -> None:
+    path = project / "data" / name
+    text = path.read_text(encoding="utf-8")
+    new = re.sub(rf"\[\[{kind}\]\]\nid = \"{re.escape(entry_id)}\"\n.*?(?=\n\[\[|\Z)", "", text, count=1, flags=re.S)
+    assert new != text
+    path.write_text(new, encoding="utf-8")
+
+
+# -- breaking changes ------------------------------------------------------------------
+
+def test_removing_a_published_behaviour_is_listed_first_and_refused_until_retired(project_copy, tmp_path):
+    as_version_1(project_copy)
+    add_version_2(project_copy, date.today())
+    remove_entry(project_copy, "traffic_light.toml", "behaviour", "9-13-need-privacy")
+    (project_copy / "data" / "changes").mkdir(exist_ok=True)
+    (project_copy / "data" / "changes" / "2.md").write_text("# What changed in version 2\n", encoding="utf-8")
+    with open_tree("1", cwd=project_copy) as old, open_tree(str(project_copy), cwd=project_copy) as new:
+        report = diff(old, new)
+    text = " ".join(render_text(report_block(report)).split())
+    first = text.index("Breaking changes")
+    assert first < text.index("Summary")
+    assert "behaviour 9-13 “need for privacy” (id '9-13-need-privacy') was removed; NOT recorded in " \
+           "data/retired.toml" in text
+    out = tmp_path / "release"
+    with pytest.raises(ReviewError) as refused:
+        release(project_copy, out, today=date.today())
+    message = str(refused.value)
+    assert "Published ids are gone since version 1 as committed in git" in message
+    assert "behaviour 9-13 “need for privacy” (id '9-13-need-privacy')" in message
+    assert 'kind = "behaviour"' in message and "Nothing was released" in message
+    assert not out.exists()
+
+    (project_copy / "data" / "retired.toml").write_text(
+        '[[retired]]\nkind = "behaviour"\nid = "9-13-need-privacy"\nversion = "2"\n'
+        'reason = "Test: merged with another behaviour."\nreplaced_by = "nothing"\n', encoding="utf-8")
+    retired, problems = read(project_copy / "data")
+    assert problems == []
+    with open_tree("1", cwd=project_copy) as old:
+        assert unrecorded(gone(old.protocol, decision_aid.load(project_copy / "data")), retired) == []
+
+
+def test_a_retired_entry_that_names_a_missing_replacement_is_refused(project_copy):
+    from macros.retired import check
+    (project_copy / "data" / "retired.toml").write_text(
+        '[[retired]]\nkind = "step"\nid = "old-step"\nversion = "2"\nreason = "Test."\nreplaced_by = "no-such-step"\n',
+        encoding="utf-8")
+    entries, problems = read(project_copy / "data")
+    assert problems == []
+    found = check(decision_aid.load(project_copy / "data"), entries)
+    assert found == ["data/retired.toml, retired step 'old-step' (line 3): replaced_by = \"no-such-step\" is not a "
+                     "step in the data: give the id of the step that replaces it, or replaced_by = \"nothing\"."]
+
+
+def test_a_step_no_situation_can_reach_is_reported_by_the_diff(project_copy):
+    pytest.importorskip("decision_aid.reachability")
+    as_version_1(project_copy)
+    # The CSE step needs a behaviour flagged 'exploitation': remove the flag from every behaviour.
+    path = project_copy / "data" / "traffic_light.toml"
+    text = path.read_text(encoding="utf-8")
+    flagged = re.findall(r'^flags = \[[^\]]*"exploitation"[^\]]*\]\n', text, flags=re.M)
+    assert flagged, "the data has behaviours flagged for exploitation"
+    path.write_text(re.sub(r'^flags = \[[^\]]*"exploitation"[^\]]*\]\n', "", text, flags=re.M), encoding="utf-8")
+    with open_tree("1", cwd=project_copy) as old, open_tree(str(project_copy), cwd=project_copy) as new:
+        report = diff(old, new)
+    assert report.unreachable, "the diff reports what no situation can reach"
+    assert any("no situation can reach it" in line and "could be reached before this edit" in line
+               for line in report.unreachable)
+    assert "What no situation can reach" in " ".join(render_text(report_block(report)).split())
+
+
+# -- version 2 end to end ----------------------------------------------------------------
+
+def visible(page: bytes | str) -> str:
+    text = page.decode("utf-8") if isinstance(page, bytes) else page
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages))
+
+
+@chromium
+def test_version_2_through_review_diff_and_release_agrees_everywhere(project_copy):
+    pytest.importorskip("pypdf")
+    as_version_1(project_copy)
+    today = date.today()
+    add_version_2(project_copy, today)
+    edit(project_copy, "data/timescales.toml", 'within = "3 days"', 'within = "2 working days"')
+    edit(project_copy, "data/contacts.toml", 'telephone = "020 7974 3370"', 'telephone = "020 7974 9999"')
+    run = lambda *a: subprocess.run([sys.executable, "-m", "hsb_review", *a], cwd=project_copy,  # noqa: E731
+                                    capture_output=True, text=True, timeout=900)
+    review = run("review")
+    assert "Traceback" not in review.stderr and "Review" in review.stdout
+    changes = run("diff", "1", ".", "--markdown", "data/changes/2.md")
+    assert changes.returncode == 0, changes.stderr
+    shown = run("diff", "1")
+    assert "Version 1 (as committed in git" in shown.stdout and "(this project as it is now)" in shown.stdout
+    assert "'strategy-meeting': within: '3 days' → '2 working days'" in shown.stdout
+    commit(project_copy, "version 2")
+    released = run("release")
+    assert released.returncode == 0, released.stdout + released.stderr
+    assert "Traceback" not in released.stdout + released.stderr
+
+    folder = project_copy / "release" / "versions" / "2"
+    manifest = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project_copy, capture_output=True, text=True).stdout
+    assert manifest["git"] == {"commit": head.strip(), "uncommitted_changes": False}
+    assert manifest["approval"]["minute"] == "CSCP 2026/14, item 5"
+    assert manifest["approval"]["approved_by"] == "Camden Safeguarding Children Partnership"
+    assert manifest["diff_summary"]["old_version"] == "1" and manifest["diff_summary"]["changes"] >= 3
+    assert manifest["site_url"] == SITE_URL
+
+    site = zipfile.ZipFile(folder / "hsb-protocol-v2-site.zip")
+    page = lambda name: visible(site.read(name))  # noqa: E731
+    wheel_name = next(n for n in site.namelist() if n.endswith(".whl"))
+    wheel = zipfile.ZipFile(io.BytesIO(site.read(wheel_name)))
+    in_wheel = lambda f: tomllib.loads(wheel.read(next(n for n in wheel.namelist()  # noqa: E731
+                                                       if n.endswith(f"_data/{f}"))).decode("utf-8"))
+    pdf = pdf_text((folder / "hsb-protocol-v2.pdf").read_bytes())
+    p = decision_aid.load(project_copy / "data")
+
+    # Timescales: the checker's data, the Timescales page, the section's page and the PDF.
+    assert {t["id"]: t["within"] for t in in_wheel("timescales.toml")["timescale"]} == \
+        {t.id: t.within for t in p.timescales}
+    timescales_page = page("timescales/index.html")
+    for t in p.timescales:
+        assert t.within in timescales_page, t.id
+    assert "strategy meeting within 2 working days of receiving" in page("referral/social-care-responses/index.html")
+    assert "strategy meeting within 2 working days of receiving" in pdf
+    assert "within 3 days" not in pdf and "within 3 days" not in page("referral/social-care-responses/index.html")
+    # Telephone numbers: checker data, contacts page, section 11.3 page and the PDF.
+    phones = {s.id: s.telephone for s in p.services if s.telephone}
+    assert phones == {s["id"]: s["telephone"] for s in in_wheel("contacts.toml")["service"] if "telephone" in s}
+    for number in phones.values():
+        assert number in page("contacts/index.html") and number in page("other-services/camhs/index.html")
+        assert number in pdf
+    assert "020 7974 3370" not in pdf
+    # Thresholds: section 7's list in the page and the PDF, from the same data as the checker.
+    wheel_thresholds = {t["id"]: t["description"] for t in in_wheel("thresholds.toml")["threshold"]}
+    squash = lambda s: re.sub(r"\s+", " ", s.replace("’", "'"))  # noqa: E731
+    for t in p.thresholds:
+        assert wheel_thresholds[t.id] == t.description
+        if "7" in t.sections:
+            assert squash(t.description) in squash(page("referral/thresholds/index.html"))
+            assert squash(t.description)[:60] in squash(pdf)
+    # The PDF: contents with page numbers, version control, the site's address, no web-only heading.
+    assert "Contents" in pdf and "Version control" in pdf and "CSCP 2026/14, item 5" in pdf
+    assert pdf.replace(" ", "").count(SITE_URL) >= 10 and "Check a behaviour" not in pdf
+    listed = re.search(r"Contents .*?8\.3 Child protection response (\d+)", pdf)
+    assert listed and int(listed.group(1)) > 3, "the contents give the page a section starts on"
+    pages = [p.extract_text() or "" for p in __import__("pypdf").PdfReader(folder / "hsb-protocol-v2.pdf").pages]
+    assert "8.3 Child protection response" in pages[int(listed.group(1)) - 1]
+    # The release build is not a draft; the footer links the PDF.
+    home = site.read("index.html").decode("utf-8")
+    assert "DRAFT" not in home and 'versions/2/hsb-protocol-v2.pdf"' in home
