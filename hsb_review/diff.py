@@ -16,7 +16,7 @@ from decision_aid import DataError
 from decision_aid.model import Condition, Protocol
 
 from . import ReviewError
-from .breaking import Gone, gone, newly_unreachable, retired_in
+from .breaking import Gone, describe, gone, newly_unreachable, retired_in
 from .outcomes import (Case, Difference, Variation, compare, variations)
 from .tree import Tree, section_name
 
@@ -211,15 +211,27 @@ def _section_changes(old: Protocol, new: Protocol) -> list[Change]:
     return out
 
 
-def _collection_changes(area: str, old: tuple, new: tuple, key: str) -> list[Change]:
+# The diff's areas that are kinds of published entry, so they are named by what they say.
+AREA_KINDS = {"step": "step", "contact": "contact", "setting": "setting", "indicator of harm": "indicator",
+              "threshold": "threshold", "rule": "rule", "question": "question", "timescale": "timescale",
+              "link": "link", "category": "category", "age band": "band", "traffic light colour": "colour"}
+
+
+def _collection_changes(area: str, old: tuple, new: tuple, key: str,
+                        protocols: tuple[Protocol, Protocol] | None = None) -> list[Change]:
     out: list[Change] = []
     o = {getattr(x, key): x for x in old}
     n = {getattr(x, key): x for x in new}
-    out += [Change(area, "added", k, f"'{k}'" + _summary(n[k])) for k in n if k not in o]
-    out += [Change(area, "removed", k, f"'{k}'" + _summary(o[k])) for k in o if k not in n]
+    kind = AREA_KINDS.get(area)
+
+    def name(p: Protocol | None, k: str) -> str:
+        return f"{describe(p, kind, k)} ('{k}')" if p is not None and kind else f"'{k}'"
+    op, np_ = protocols or (None, None)
+    out += [Change(area, "added", k, name(np_, k) + ("" if kind and np_ else _summary(n[k]))) for k in n if k not in o]
+    out += [Change(area, "removed", k, name(op, k) + ("" if kind and op else _summary(o[k]))) for k in o if k not in n]
     for k in (k for k in n if k in o):
-        for name, ov, nv in _record_changes(o[k], n[k]):
-            out.append(Change(area, "changed", k, f"'{k}': " + _field_change(name, ov, nv)))
+        for field_name, ov, nv in _record_changes(o[k], n[k]):
+            out.append(Change(area, "changed", k, f"{name(op, k)}: " + _field_change(field_name, ov, nv)))
     shared_o = [k for k in o if k in n]
     shared_n = [k for k in n if k in o]
     if shared_o != shared_n and area == "step":
@@ -250,7 +262,7 @@ def data_changes(old: Protocol, new: Protocol) -> list[Change]:
         if attr == "versions":
             out += _collection_changes(area, old.document.versions, new.document.versions, key)
         else:
-            out += _collection_changes(area, getattr(old, attr), getattr(new, attr), key)
+            out += _collection_changes(area, getattr(old, attr), getattr(new, attr), key, (old, new))
     for area, attr, skip in SINGLE:
         a, b = getattr(old, attr), getattr(new, attr)
         if is_dataclass(a):

@@ -35,10 +35,16 @@ AREA_TITLES = {
 }
 
 
-def _classification_words(o: Outcome, n: Outcome) -> str:
+def labels(report: DiffReport) -> dict[str, str]:
+    """Threshold and category id -> its label, from either version, so the report reads as the protocol does."""
+    return {x.id: x.label for p in (report.old_protocol, report.new_protocol) for x in (*p.thresholds, *p.categories)}
+
+
+def _classification_words(o: Outcome, n: Outcome, names: dict[str, str] | None = None) -> str:
+    names = names or {}
     parts = []
     if o.threshold != n.threshold:
-        parts.append(f"threshold {o.threshold} → {n.threshold}")
+        parts.append(f"threshold {names.get(o.threshold, o.threshold)} → {names.get(n.threshold, n.threshold)}")
     if o.colour != n.colour:
         parts.append(f"colour {o.colour} → {n.colour}")
     if o.category != n.category:
@@ -46,9 +52,20 @@ def _classification_words(o: Outcome, n: Outcome) -> str:
     return "; ".join(parts)
 
 
-def _steps_words(o: Outcome, n: Outcome) -> str:
+def step_names(report: DiffReport) -> dict[str, str]:
+    """Step id -> what the step tells staff to do, from either version."""
+    return {s.id: s.action or s.who for p in (report.old_protocol, report.new_protocol) for s in p.steps}
+
+
+def _step(step_id: str, names: dict[str, str]) -> str:
+    """A step as staff read it: its action (shortened), not its id."""
+    words = names.get(step_id, step_id)
+    return f"“{words if len(words) <= 90 else words[:87] + '…'}”"
+
+
+def _steps_words(o: Outcome, n: Outcome, names: dict[str, str]) -> str:
     changes = step_changes(o, n)
-    within = lambda c: f"{c[1]} ({c[2]})" if c[2] else c[1]  # noqa: E731
+    within = lambda c: f"{_step(c[1], names)} ({c[2]})" if c[2] else _step(c[1], names)  # noqa: E731
     gone = [within(c) for c in changes if c[0] == "removed"]
     added = [within(c) for c in changes if c[0] == "added"]
     parts = []
@@ -56,17 +73,17 @@ def _steps_words(o: Outcome, n: Outcome) -> str:
         parts.append("no longer given: " + ", ".join(gone))
     if added:
         parts.append("now given: " + ", ".join(added))
-    parts += [_step_words(c).removeprefix("step ") for c in changes if c[0] in ("within", "order")]
+    parts += [_step_words(c, names).removeprefix("step ") for c in changes if c[0] in ("within", "order")]
     return "Steps: " + "; ".join(parts) + "." if parts else "The steps are the same."
 
 
-def _step_words(c: tuple) -> str:
+def _step_words(c: tuple, names: dict[str, str]) -> str:
     if c[0] == "order":
         return "steps given in a different order"
     if c[0] == "within":
-        return f"step '{c[1]}' within {c[2] or '(no timescale)'} → {c[3] or '(no timescale)'}"
+        return f"step {_step(c[1], names)} within {c[2] or '(no timescale)'} → {c[3] or '(no timescale)'}"
     within = f" (within {c[2]})" if c[2] else ""
-    return f"step '{c[1]}'{within} {'no longer given' if c[0] == 'removed' else 'now given'}"
+    return f"step {_step(c[1], names)}{within} {'no longer given' if c[0] == 'removed' else 'now given'}"
 
 
 def _behaviour_lines(report: DiffReport, per: dict[tuple[str, Variation], set[int]]) -> list[str]:
@@ -92,8 +109,9 @@ def _classification_block(report: DiffReport, parent: Block) -> None:
         block.intro = "None: every behaviour gets the same colour, category and threshold as before."
         return
     by_change: dict[tuple[str, str], dict[tuple[str, Variation], set[int]]] = defaultdict(lambda: defaultdict(set))
+    names, threshold_names = step_names(report), labels(report)
     for d in changed:
-        key = (_classification_words(d.old, d.new), _steps_words(d.old, d.new))
+        key = (_classification_words(d.old, d.new, threshold_names), _steps_words(d.old, d.new, names))
         by_change[key][(d.case.behaviour, d.case.variation)].add(d.case.age)
     # Threshold changes first: they matter most.
     for words, steps in sorted(by_change, key=lambda w: (not w[0].startswith("threshold"), w)):
@@ -122,14 +140,14 @@ def _steps_block(report: DiffReport, parent: Block) -> None:
             for v, t in whole:
                 by_t[t].append(v)
             for t, vs in by_t.items():
-                lines.append(f"every case at threshold {t} " + variations_phrase(vs, report.variations)
+                lines.append(f"every case at threshold {labels(report).get(t, t)} " + variations_phrase(vs, report.variations)
                              .replace("in every case (", "(in every case: ", 1).replace("in every case except", "except", 1))
         else:
             per: dict[tuple[str, Variation], set[int]] = defaultdict(set)
             for c in affected:
                 per[(c.behaviour, c.variation)].add(c.age)
             lines = _behaviour_lines(report, per)
-        block.add(f"{_step_words(change)} ({len(affected)} cases)", lines)
+        block.add(f"{_step_words(change, step_names(report))} ({len(affected)} cases)", lines)
 
 
 def _breaking_block(report: DiffReport, parent: Block) -> None:
@@ -169,8 +187,8 @@ def report_block(report: DiffReport, for_site: bool = False) -> Block:
     ]
     outcomes = doc.add("How the decision aid's outcomes change",
                        intro="Grouped by the change (old → new); each line gives the behaviour (its band and wording), "
-                             "the ages and the situations where it happens. Steps are named by their id in "
-                             "data/steps.toml, with their timescale.")
+                             "the ages and the situations where it happens. Steps are named by what they "
+                             "tell staff to do, with their timescale.")
     _classification_block(report, outcomes)
     _steps_block(report, outcomes)
     changes = doc.add("What changed in the data and the pages")

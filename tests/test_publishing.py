@@ -165,7 +165,12 @@ def test_version_2_through_review_diff_and_release_agrees_everywhere(project_cop
     assert changes.returncode == 0, changes.stderr
     shown = run("diff", "1")
     assert "Version 1 (as committed in git" in shown.stdout and "(this project as it is now)" in shown.stdout
-    assert "'strategy-meeting': within: '3 days' → '2 working days'" in shown.stdout
+    said = " ".join(shown.stdout.split())
+    assert "“CSSW convenes a strategy meeting” within 3 days ('strategy-meeting'): within: '3 days' → " \
+           "'2 working days'" in said
+    assert "Camden Child and Adolescent Mental Health Service (CAMHS) (020 7974 3370) ('camhs'): telephone: " \
+           "'020 7974 3370' → '020 7974 9999'" in said
+    assert "step “Convene a strategy meeting." in said and "at threshold Child protection" in said
     commit(project_copy, "version 2")
     released = run("release")
     assert released.returncode == 0, released.stdout + released.stderr
