@@ -40,7 +40,7 @@ SITUATIONS = [
     {"age": 13, "behaviours": ["9-13-giving-out-contact-details", "13-17-sexual-harassment", "13-17-concern-body-image"],
      "indicators": ["coercion", "frequency"], "setting": "youth-justice", "another_child_harmed": True,
      "child_may_be_abused": True, "siblings_at_risk": True, "known_to_cssw": True, "looked_after": True,
-     "lives_in_other_authority": True, "police_involved": True, "exploitation_or_gangs": True},
+     "lives_in_other_authority": True, "police_involved": True, "sexual_exploitation": True, "gang_involvement": True},
 ]
 
 # Runs before the page's own scripts: records when the first result arrives.

@@ -25,7 +25,9 @@ FLAG_WORDS = {
     "looked_after": "the child looked after",
     "lives_in_other_authority": "the child living in another authority",
     "police_involved": "the police involved",
-    "exploitation_or_gangs": "signs of exploitation or gangs",
+    "sexual_exploitation": "signs of child sexual exploitation",
+    "gang_involvement": "a link to gang activity",
+    "release_from_custody": "release from custody",
 }
 KIND_WORDS = {
     "flag": "with any one yes/no question answered yes",
@@ -55,6 +57,8 @@ class Variation:
             return "on its own"
         if self.kind == "flag":
             return "with " + FLAG_WORDS.get(self.id, self.id.replace("_", " "))
+        if self.kind == "flag-no":
+            return "with no " + FLAG_WORDS.get(self.id, self.id.replace("_", " "))
         if self.kind == "indicator":
             return f"with the indicator of harm '{self.id}'"
         return f"in the '{self.id}' setting"
@@ -68,6 +72,8 @@ class Variation:
                 s.update(extra)
         elif self.kind == "flag":
             s[self.id] = True
+        elif self.kind == "flag-no":
+            s[self.id] = False
         elif self.kind == "indicator":
             s["indicators"] = [self.id]
         elif self.kind == "setting":
@@ -98,6 +104,10 @@ def variations(old: Protocol, new: Protocol) -> list[Variation]:
     """Every variation both versions can assess: flags, shared indicators, shared settings."""
     out = [Variation("alone")]
     out += [Variation("flag", f) for f in SITUATION_FLAGS]
+    # A question a behaviour's own words can answer is also tried answered "no" (unanswered,
+    # the behaviour answers it): both routes are what staff can be given.
+    implied = sorted({f.implies for p in (old, new) for f in p.flags if f.implies})
+    out += [Variation("flag-no", f) for f in implied]
     new_indicators = {i.id for i in new.indicators}
     out += [Variation("indicator", i.id) for i in old.indicators if i.id in new_indicators]
     new_settings = {s.id for s in new.settings}
@@ -141,8 +151,16 @@ def cases(old: Protocol, new: Protocol) -> list[Case]:
     return [Case(b, age, v) for b in shared for age in sorted(ages_of(old, b) | ages_of(new, b)) for v in vs]
 
 
+# A behaviour that a version does not offer for the age (section 5: only the child's own
+# band) has this outcome there, so a move between bands shows as a change staff will see.
+NOT_OFFERED = "not offered for this age"
+
+
 def outcome(p: Protocol, case: Case) -> Outcome:
-    a = decision_aid.assess(case.variation.situation(case.behaviour, case.age), data=p)
+    try:
+        a = decision_aid.assess(case.variation.situation(case.behaviour, case.age), data=p)
+    except decision_aid.InvalidSituation:
+        return Outcome(None, NOT_OFFERED, NOT_OFFERED, ())
     return Outcome(a.colour, a.category, a.threshold, tuple((s.id, s.within) for s in a.steps))
 
 

@@ -20,11 +20,12 @@ sys.path.insert(0, str(ROOT))  # hsb_review is run from the project root, not in
 from hsb_review import ReviewError  # noqa: E402
 from hsb_review.__main__ import main  # noqa: E402
 from hsb_review.diff import diff  # noqa: E402
-from hsb_review.outcomes import step_changes  # noqa: E402
+from hsb_review.outcomes import NOT_OFFERED, step_changes  # noqa: E402
 from hsb_review.tree import open_tree  # noqa: E402
 
 VERSIONS = ROOT / "tests" / "fixtures" / "versions"
 CHANGED_COLOUR = "13-17-taking-sending-naked-sexually"
+MOVED = "5-9-sourcing-pornographic-material-online"
 
 
 @pytest.fixture(scope="module")
@@ -59,20 +60,24 @@ def test_every_kind_of_change_is_reported_and_nothing_else(report):
     assert "Data Protection Act [1998 → 2018, the UK GDPR]" in details["13-confidentiality-and-information-sharing"]
 
 
-def test_threshold_changes_are_exactly_those_the_new_colour_causes(report):
+def test_threshold_changes_are_exactly_those_the_new_colour_and_the_move_cause(report):
     changed = [d for d in report.differences if d.old.classification != d.new.classification]
-    assert {d.case.behaviour for d in changed} == {CHANGED_COLOUR}
-    # amber -> red changes colour and category in every case at every age of the band...
-    assert {(d.case.age, d.case.variation) for d in changed} == \
-        {(age, v) for age in range(13, 18) for v in report.variations}
-    assert all((d.old.colour, d.new.colour, d.new.category) == ("amber", "red", "abusive") for d in changed)
-    assert {d.old.category for d in changed} == {"problematic", "abusive"}  # coercion already made it abusive
-    # ...and the threshold only where another child was harmed (and coercion or a difference in age had not
-    # already made it child protection): on its own, and in a school, where the rules test both together.
-    threshold = {(d.case.age, d.case.variation.id, d.old.threshold, d.new.threshold)
-                 for d in changed if d.old.threshold != d.new.threshold}
-    assert threshold == {(age, v, "child-in-need", "child-protection") for age in range(13, 18)
-                         for v in ("another_child_harmed", "flag:another_child_harmed+setting:school")}
+    # The new colour; the move out of 5-9 (no longer offered for ages 5-8, and at 9-13 read
+    # without its 5-9 link); and the 9-13 item it was linked with (at 9 no longer the 5-9 red).
+    assert {d.case.behaviour for d in changed} == {CHANGED_COLOUR, MOVED, "9-13-viewing-pornographic-material"}
+    colour = [d for d in changed if d.case.behaviour == CHANGED_COLOUR]
+    # At 13 the 9-13 band's red "distributing naked ... images" already applied (same facts).
+    assert {d.case.age for d in colour} == {14, 15, 16, 17}
+    assert {(age, v) for age in range(14, 18) for v in report.variations} == {(d.case.age, d.case.variation) for d in colour}
+    assert all((d.old.colour, d.new.colour, d.new.category) == ("amber", "red", "abusive") for d in colour)
+    # "Done to another child": unanswered, another child is taken as harmed, so red gives
+    # child protection on its own; answered "no", red without a victim stays child in need.
+    threshold = {d.case.variation.id for d in colour if (d.old.threshold, d.new.threshold) == ("child-in-need", "child-protection")}
+    assert "" in threshold and "another_child_harmed" in threshold
+    no_harm = [d for d in colour if d.case.variation.kind == "flag-no" and d.case.variation.id == "another_child_harmed"]
+    assert no_harm and all(d.old.threshold == d.new.threshold == "child-in-need" for d in no_harm)
+    moved = [d for d in changed if d.case.behaviour == MOVED and d.case.age < 9]
+    assert moved and all(d.new.threshold == NOT_OFFERED for d in moved)
 
 
 def test_combinations_the_rules_test_together_are_assessed(report):
@@ -100,13 +105,14 @@ def test_step_changes_are_exactly_the_timescale_and_the_new_condition(report):
 
 def test_text_report_lists_the_outcome_change_in_plain_words(capsys):
     assert main(["diff", str(VERSIONS / "v1"), str(VERSIONS / "v2")]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("What changed in version 2\n")
-    assert "threshold child-in-need → child-protection; colour amber → red; category problematic → abusive (10 cases)" in out
-    assert ("13-17 'taking and sending naked or sexually provocative images of self or others' at ages\n"
-            "        13–17 with another child harmed; with another child harmed, in the 'school' setting") in out
-    assert "step 'strategy-meeting' within 3 days → 2 working days (2294 cases)" in out
-    assert "every case at threshold early-help with any one indicator of harm" in out
+    raw = capsys.readouterr().out
+    assert raw.startswith("What changed in version 2\n")
+    out = " ".join(raw.split())
+    assert "threshold Child in need → Child protection; colour amber → red; category problematic → abusive" in out
+    assert ("13-17 'taking and sending naked or sexually provocative images of self or others' at ages 14–17 "
+            "on its own; with another child harmed;") in out
+    assert "within 3 days → 2 working days" in out
+    assert "now given" in out and "every case at threshold Early help with" in out
     assert "moved band: 5-9 'sourcing pornographic material online': band 5-9 → 9-13" in out
 
 
@@ -115,9 +121,9 @@ def test_markdown_page_for_the_site(tmp_path):
     assert main(["diff", str(VERSIONS / "v1"), str(VERSIONS / "v2"), "--markdown", str(page)]) == 0
     text = page.read_text(encoding="utf-8")
     assert text.startswith('---\ntitle: "What changed in version 2"\nrender_macros: false\n---\n\n# What changed in version 2\n')
-    assert "### Colour, category or threshold changes (120 cases)" in text
-    assert ("- 13-17 'taking and sending naked or sexually provocative images of self or others' at ages 13–17 "
-            "with another child harmed; with another child harmed, in the 'school' setting") in text
+    assert "### Colour, category or threshold changes (" in text
+    assert ("- 13-17 'taking and sending naked or sexually provocative images of self or others' at ages 14–17 "
+            "on its own; with another child harmed;") in text
 
 
 def test_the_same_version_twice_changes_nothing(capsys):
