@@ -37,6 +37,7 @@ class Step:
     contact: Optional[Contact] = None
     source: str = "protocol"                # or "board": the board's interpretation
     interpretation: Optional[str] = None    # the board's one-line reason, shown with the step
+    yours: bool = False                     # the checker's user takes it (data: the step's "user")
 
 
 @dataclass(frozen=True)

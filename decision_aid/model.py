@@ -196,6 +196,9 @@ class StepRule:
     contact: Optional[str] = None
     brook_response: bool = False
     provenance: Provenance = Provenance()
+    # Whose step it is: the checker's user in any setting ("any"), in the settings listed,
+    # or (empty) another agency's. The result puts the user's own steps first.
+    user: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,13 @@ def check_routing(p: m.Protocol, where: dict[str, Where], problems: list[str]) -
     tl = where["traffic_light"]
     for r in p.rules:
         _check_provenance(where["thresholds"]("rule", "id", r.id), "rule", r.provenance, problems)
+    settings = [x.id for x in p.settings]
     for s in p.steps:
-        _check_provenance(where["steps"]("step", "id", s.id), "step", s.provenance, problems)
+        loc = where["steps"]("step", "id", s.id)
+        _check_provenance(loc, "step", s.provenance, problems)
+        for u in s.user:
+            if u != "any" and u not in settings:
+                problems.append(f"{loc}: user '{u}' should be \"any\" or a setting: {', '.join(settings)}.")
     question_ids = [q for q in m.SITUATION_FLAGS]
     for f in p.flags:
         loc = tl("flag", "id", f.id)

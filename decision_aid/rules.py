@@ -116,7 +116,7 @@ def _most_serious(order: list[str], ids: list[str]) -> str:
     return max(ids, key=order.index)
 
 
-def _step(p: m.Protocol, rule: m.StepRule, colour: Optional[str]) -> Step:
+def _step(p: m.Protocol, rule: m.StepRule, colour: Optional[str], setting: str) -> Step:
     action = rule.action
     if rule.brook_response and colour is not None:
         action = " ".join(x for x in (p.colour(colour).response, rule.action) if x)
@@ -127,6 +127,7 @@ def _step(p: m.Protocol, rule: m.StepRule, colour: Optional[str]) -> Step:
         sections=rule.sections,
         contact=Contact(service.name, service.telephone, service.email) if service else None,
         source=rule.provenance.source, interpretation=rule.provenance.reason,
+        yours="any" in rule.user or setting in rule.user,
     )
 
 
@@ -173,7 +174,7 @@ def _threshold_label(p: m.Protocol, threshold: str) -> str:
     return next(t.label for t in p.thresholds if t.id == threshold)
 
 
-def _unsure(p: m.Protocol, answers: dict[str, Optional[bool]], base: _Route, colour: Optional[str],
+def _unsure(p: m.Protocol, answers: dict[str, Optional[bool]], base: _Route, colour: Optional[str], setting: str,
             route: Callable[[dict[str, Optional[bool]]], _Route]) -> list[Unsure]:
     """For each unknown answer, what "yes" would change (never silently "no")."""
     order = [t.id for t in p.thresholds]
@@ -188,7 +189,7 @@ def _unsure(p: m.Protocol, answers: dict[str, Optional[bool]], base: _Route, col
         threshold = next(t for t in p.thresholds if t.id == if_yes.threshold)
         note = (p.notes.if_yes if raises else p.notes.if_yes_same).format(
             unsure=q.unsure, threshold=threshold.label, service=threshold.service)
-        added = tuple(_step(p, x, colour) for x in if_yes.steps if x not in base.steps)
+        added = tuple(_step(p, x, colour, setting) for x in if_yes.steps if x not in base.steps)
         out.append(Unsure(question=q.id, text=q.question, threshold=if_yes.threshold, threshold_label=threshold.label,
                           raises_threshold=raises, steps_if_yes=added, note=note))
     return out
@@ -215,7 +216,7 @@ def assess(p: m.Protocol, situation: Situation) -> Assessment:
         return _route(p, s, given, colours, flags, colour)
 
     base = route(answers)
-    unsure = _unsure(p, answers, base, colour, route)
+    unsure = _unsure(p, answers, base, colour, s.setting, route)
     # Every unknown answer yes at once: the most serious route these facts could lead to.
     possible = route({q: True if a is None else a for q, a in answers.items()}).threshold
 
@@ -244,7 +245,7 @@ def assess(p: m.Protocol, situation: Situation) -> Assessment:
         answers=tuple((q, answers[q]) for q in m.SITUATION_FLAGS),
         taken_as_yes=tuple(taken),
         unsure=tuple(unsure),
-        steps=tuple(_step(p, x, colour) for x in base.steps),
+        steps=tuple(_step(p, x, colour, s.setting) for x in base.steps),
         referral_must_include=p.referral.must_include if answers["another_child_harmed"] else (),
         consent=Consent(text=consent_rule.text, always=p.consent_always.text,
                         sections=p.consent_always.sections, note=consent_rule.note),
