@@ -53,9 +53,12 @@ def test_every_kind_of_change_is_reported_and_nothing_else(report):
     assert details["5-9-sourcing-pornographic-material-online"].endswith("band 5-9 → 9-13")
     assert "'sexual bullying fact to face" in details["5-9-sexual-bullying-fact-face"]
     assert "'sexual bullying face to face" in details["5-9-sexual-bullying-fact-face"]
-    assert details["strategy-meeting"] == "'strategy-meeting': within: '3 days' → '2 working days'"
-    assert details["camhs"] == "'camhs': telephone: '020 7974 3370' → '020 7974 0000'"
-    assert details["early-help"] == "'early-help': service: 'First Stop Early Help' → 'Camden Early Help Hub'"
+    # Named by what they say, as the board knows them; the id in brackets for whoever edits the data.
+    assert details["strategy-meeting"] == ("“CSSW convenes a strategy meeting” within 3 days ('strategy-meeting'): "
+                                           "within: '3 days' → '2 working days'")
+    assert details["camhs"] == ("Camden Child and Adolescent Mental Health Service (CAMHS) (020 7974 3370) ('camhs'): "
+                                "telephone: '020 7974 3370' → '020 7974 0000'")
+    assert details["early-help"] == "“Early help” ('early-help'): service: 'First Stop Early Help' → 'Camden Early Help Hub'"
     assert "threshold early-help or child-in-need or child-protection" in details["camhs-consultation"]
     assert "Data Protection Act [1998 → 2018, the UK GDPR]" in details["13-confidentiality-and-information-sharing"]
 
