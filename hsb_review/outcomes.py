@@ -12,7 +12,7 @@ colour, category, threshold, and the steps (id and timescale) in order.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import decision_aid
 from decision_aid.model import SITUATION_FLAGS, Protocol
@@ -41,6 +41,7 @@ class Variation:
     kind: str    # "alone", "flag", "indicator", "setting", "combined"
     id: str = ""
     parts: tuple["Variation", ...] = ()   # for "combined": the single variations together
+    label: str = field(default="", compare=False)   # what the data calls it (an indicator's words, a setting)
 
     @staticmethod
     def combined(parts: tuple["Variation", ...]) -> "Variation":
@@ -60,8 +61,8 @@ class Variation:
         if self.kind == "flag-no":
             return "with no " + FLAG_WORDS.get(self.id, self.id.replace("_", " "))
         if self.kind == "indicator":
-            return f"with the indicator of harm '{self.id}'"
-        return f"in the '{self.id}' setting"
+            return f"with the indicator of harm “{self.label or self.id}”"
+        return f"in the setting “{self.label or self.id}”"
 
     def situation(self, behaviour: str, age: int) -> dict:
         s: dict = {"age": age, "behaviours": [behaviour]}
@@ -109,10 +110,10 @@ def variations(old: Protocol, new: Protocol) -> list[Variation]:
     implied = sorted({f.implies for p in (old, new) for f in p.flags if f.implies})
     out += [Variation("flag-no", f) for f in implied]
     new_indicators = {i.id for i in new.indicators}
-    out += [Variation("indicator", i.id) for i in old.indicators if i.id in new_indicators]
+    out += [Variation("indicator", i.id, label=i.text) for i in old.indicators if i.id in new_indicators]
     new_settings = {s.id for s in new.settings}
-    out += [Variation("setting", s.id) for s in old.settings if s.id in new_settings and s.id != "other"]
-    singles = set(out)
+    out += [Variation("setting", s.id, label=s.label) for s in old.settings if s.id in new_settings and s.id != "other"]
+    singles = {v: v for v in out}   # the labelled variation for each (kind, id)
     combos: set[Variation] = set()
     for p in (old, new):
         for c in [r.when for r in p.rules] + [s.when for s in p.steps]:
@@ -132,7 +133,7 @@ def variations(old: Protocol, new: Protocol) -> list[Variation]:
                 for s in settings:
                     parts = tuple(x for x in (*flags, i, s) if x is not None)
                     if len(parts) >= 2 and all(x in singles for x in parts):
-                        combos.add(Variation.combined(parts))
+                        combos.add(Variation.combined(tuple(singles[x] for x in parts)))
     return out + sorted(combos)
 
 

@@ -228,3 +228,31 @@ def test_version_2_through_review_diff_and_release_agrees_everywhere(project_cop
     # The release build is not a draft; the footer links the PDF.
     home = site.read("index.html").decode("utf-8")
     assert "DRAFT" not in home and 'versions/2/hsb-protocol-v2.pdf"' in home
+
+
+# -- the built site: drafts, and the old address of a retired behaviour --------------------
+
+def test_a_draft_build_is_marked_and_a_retired_behaviour_keeps_its_address(project_copy, tmp_path):
+    from conftest import run_mkdocs_build
+    remove_entry(project_copy, "traffic_light.toml", "behaviour", "9-13-need-privacy")
+    (project_copy / "data" / "retired.toml").write_text(
+        '[[retired]]\nkind = "behaviour"\nid = "9-13-need-privacy"\nversion = "2"\n'
+        'reason = "Test: merged with another behaviour."\nreplaced_by = "9-13-sexual-harassment"\n', encoding="utf-8")
+    site = tmp_path / "site"
+    result = run_mkdocs_build(project_copy, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    appendix = (site / "appendix" / "traffic-light-tool" / "index.html").read_text(encoding="utf-8")
+    old = re.search(r'<li id="9-13-need-privacy">(.*?)</li>', appendix, re.S)
+    assert old, "the old web address still lands on Appendix 1"
+    assert "removed in version 2: Test: merged with another behaviour." in visible(old.group(1))
+    assert 'href="#9-13-sexual-harassment"' in old.group(1) and 'id="9-13-sexual-harassment"' in appendix
+    pages = [p for p in site.rglob("*.html") if p.name != "404.html" and "versions" not in p.parts]
+    unmarked = [str(p) for p in pages if "hsb-banner hsb-draft" not in p.read_text(encoding="utf-8")]
+    assert pages and unmarked == [], "every page of a build the release did not make says DRAFT"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'class="hsb-draft-watermark" aria-hidden="true">DRAFT</div>' in home
+    assert 'href="./version-history/#unreleased-changes"' in home
+    history = (site / "version-history" / "index.html").read_text(encoding="utf-8")
+    assert 'id="unreleased-changes"' in history and "DRAFT, not released." in history
+    assert "<script>" not in re.sub(r"<script[^>]*src=[^>]*>", "", home.split('data-md-component="announce"')[1]
+                                     .split("</aside>")[0]), "no inline script in the banner"

@@ -245,6 +245,7 @@ def test_what_changed_report_is_embedded_with_its_version(tmp_path):
     assert rows[1].changes is None
     embedded = rows[0].changes
     assert embedded.startswith("    Version 1 compared with version 2.")
-    assert "    **Colour, category or threshold changes (120 cases)**" in embedded
+    assert re.search(r"^    \*\*Colour, category or threshold changes \(\d+ cases\)\*\*$", embedded, re.M)
+    assert embedded.index("**Breaking changes") < embedded.index("**Summary**"), "breaking changes come first"
     assert "#" not in "".join(line.lstrip()[:1] for line in embedded.splitlines()), "no headings inside the block"
     assert embed_changes("---\ntitle: x\n---\n\n# T\n\n## A\n\n- b\n") == "    **A**\n\n    - b"
