@@ -68,7 +68,7 @@ class Released:
 
 def protocol_files(root: Path, p: Protocol) -> dict[str, str]:
     """SHA-256 of every file that holds the protocol: the data files and the section pages."""
-    paths = [f"data/{name}" for name in FILES] + sorted({f"docs/{s.page}" for s in p.sections})
+    paths = [f"data/{name}" for name in (*FILES, "retired.toml")] + sorted({f"docs/{s.page}" for s in p.sections})
     out = {}
     for rel in paths:
         f = root / rel

@@ -161,6 +161,8 @@ def test_version_2_through_review_diff_and_release_agrees_everywhere(project_cop
                                     capture_output=True, text=True, timeout=900)
     review = run("review")
     assert "Traceback" not in review.stderr and "Review" in review.stdout
+    assert "telephone 020 7974 9999: Camden Child and Adolescent Mental Health Service (CAMHS)" in review.stdout
+    assert "The board's name and status" in review.stdout
     changes = run("diff", "1", ".", "--markdown", "data/changes/2.md")
     assert changes.returncode == 0, changes.stderr
     shown = run("diff", "1")
@@ -225,6 +227,12 @@ def test_version_2_through_review_diff_and_release_agrees_everywhere(project_cop
     assert listed and int(listed.group(1)) > 3, "the contents give the page a section starts on"
     pages = [p.extract_text() or "" for p in __import__("pypdf").PdfReader(folder / "hsb-protocol-v2.pdf").pages]
     assert "8.3 Child protection response" in pages[int(listed.group(1)) - 1]
+    # The age band is in each Appendix table's header row, which Chromium repeats on every page a table runs onto.
+    pdf_pages = [re.sub(r"\s+", " ", t.extract_text() or "") for t in
+                 __import__("pypdf").PdfReader(folder / "hsb-protocol-v2.pdf").pages]
+    headers = [(t, m.start()) for t in pdf_pages for m in re.finditer("Colour Behaviour", t)]
+    assert len(headers) >= 4
+    assert all(re.search(r"age band \S+ \([^)]*\) $", t[max(0, at - 60):at]) for t, at in headers)
     # The release build is not a draft; the footer links the PDF.
     home = site.read("index.html").decode("utf-8")
     assert "DRAFT" not in home and 'versions/2/hsb-protocol-v2.pdf"' in home
