@@ -264,3 +264,22 @@ def test_a_draft_build_is_marked_and_a_retired_behaviour_keeps_its_address(proje
     assert 'id="unreleased-changes"' in history and "DRAFT, not released." in history
     assert "<script>" not in re.sub(r"<script[^>]*src=[^>]*>", "", home.split('data-md-component="announce"')[1]
                                      .split("</aside>")[0]), "no inline script in the banner"
+
+
+def test_a_version_approved_for_a_later_date_is_announced_and_supersedes_nothing(project_copy, tmp_path):
+    from datetime import timedelta
+
+    from conftest import run_mkdocs_build
+    today = date.today()
+    add_version_2(project_copy, today, implemented=today + timedelta(days=40))
+    site = tmp_path / "site"
+    result = run_mkdocs_build(project_copy, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    home = visible((site / "index.html").read_text(encoding="utf-8"))
+    coming = re.search(r"Coming change: version 2, approved on [^.]+, is in force from [^.]+\. Until then version 1 "
+                       r"\(implemented in April 2018\) is the version in force\.", home)
+    assert coming, "every page announces the coming change"
+    assert "version 2, approved, in force from" in home
+    history = visible((site / "version-history" / "index.html").read_text(encoding="utf-8"))
+    assert "Version 1 (in force)" in history and "Version 2 (approved, in force from" in history
+    assert "superseded" not in history.lower().replace("superseded early", "")
