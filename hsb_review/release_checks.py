@@ -16,6 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from decision_aid import DataError
 from decision_aid.model import Protocol
 
 from . import ReviewError
@@ -57,6 +58,14 @@ def check_breaking(root: Path, p: Protocol, base: Baseline | None, say) -> tuple
     old = open_tree(base.spec, cwd=root)
     try:
         missing = unrecorded(gone(old.protocol, p), retired_in(root / "data"))
+    except DataError as e:
+        old.close()
+        raise ReviewError(f"{base.words} cannot be read by these tools (its data is in an older format), so the "
+                          "release cannot check which published ids are gone:\n"
+                          + "\n".join(f"  - {x}" for x in e.problems[:5])
+                          + "\nKeep release/versions/ from the last release in the project folder (the release "
+                          "compares with it first), or record the commit of a readable copy as commit = \"...\" "
+                          "in that version's entry in data/protocol.toml.") from None
     except Exception:
         old.close()
         raise
