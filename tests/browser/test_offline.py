@@ -14,22 +14,13 @@ import pytest
 
 import decision_aid as da
 from .harness import Server, watch
+from .variants import CONTROLLED_BY, ONLY_CACHE, republish
 
 pytestmark = pytest.mark.browser
 
 SITUATION = {"age": 13, "behaviours": [next(b.id for b in da.protocol().behaviours if b.band == "13-17")],
              "police_involved": True}
 SAVED = "() => document.getElementById('hsb-build').textContent.includes('Saved on this device')"
-
-
-# Resolves once the service worker controlling the page is the given version.
-CONTROLLED_BY = """version => new Promise(resolve => {
-  const sw = navigator.serviceWorker;
-  const ask = () => sw.controller && sw.controller.postMessage({type: "version"});
-  sw.addEventListener("message", e => e.data.version === version ? resolve(true) : setTimeout(ask, 200));
-  sw.addEventListener("controllerchange", ask);
-  ask();
-})"""
 
 
 def cache_names(page) -> list[str]:
@@ -85,25 +76,22 @@ def test_a_new_publication_replaces_the_saved_copy_at_the_next_online_visit(site
         page.goto(server.url)
         page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=120_000)
         old = json.loads((copy / "assets" / "checker" / "bundle.json").read_text(encoding="utf-8"))["build"]
-        page.wait_for_function("v => caches.keys().then(k => k.includes('hsb-site-' + v))", arg=old)
+        assert page.evaluate(ONLY_CACHE, old)
 
-        # Publish a new version: the home page changes, and so does the service worker's version.
-        home = copy / "index.html"
-        home.write_text(home.read_text(encoding="utf-8").replace("</h1>", "</h1>\n<p id=\"republished\">Republished</p>", 1),
-                        encoding="utf-8")
+        # Publish a new version: the home page changes, and so do the build ids (sw.js,
+        # bundle.json, build-id.txt).
         new = "0123456789abcdef"
-        sw = copy / "sw.js"
-        sw.write_text(sw.read_text(encoding="utf-8").replace(f'"version":"{old}"', f'"version":"{new}"'), encoding="utf-8")
+        republish(copy, "Republished", new)
 
         # The next online visit already shows the new page; the new version then takes over
         # and the old copy is dropped.
         page.goto(server.url)
-        assert page.locator("#republished").count() == 1
-        page.evaluate(CONTROLLED_BY, new)
-        page.wait_for_function("v => caches.keys().then(k => k.length === 1 && k[0] === 'hsb-site-' + v)", arg=new)
+        assert page.locator("#published").count() == 1
+        assert page.evaluate(CONTROLLED_BY, new)
+        assert page.evaluate(ONLY_CACHE, new)
     finally:
         server.stop()
 
     response = page.goto(server.url)
     assert response.from_service_worker
-    assert page.locator("#republished").count() == 1, "offline, the new version is the one shown"
+    assert page.locator("#published").count() == 1, "offline, the new version is the one shown"

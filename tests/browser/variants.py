@@ -23,6 +23,27 @@ SETTLE = """ms => Promise.race([
   new Promise(resolve => setTimeout(() => resolve({hung: true}), ms)),
 ])"""
 
+# Resolves once the service worker controlling the page is the given version.
+# (or false after 90 s: a test must never wait for ever).
+CONTROLLED_BY = """version => new Promise(resolve => {
+  const sw = navigator.serviceWorker;
+  const ask = () => sw.controller && sw.controller.postMessage({type: "version"});
+  sw.addEventListener("message", e => e.data.version === version ? resolve(true) : setTimeout(ask, 200));
+  sw.addEventListener("controllerchange", ask);
+  setTimeout(() => resolve(false), 90000);
+  ask();
+})"""
+
+# Resolves true once the only saved copy is the given version's (false after 60 s).
+ONLY_CACHE = """async (version) => {
+  for (let waited = 0; waited < 60000; waited += 200) {
+    const names = await caches.keys();
+    if (names.length === 1 && names[0] === "hsb-site-" + version) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}"""
+
 ASSESS_ALL = """async (situations) => {
   const out = [];
   for (const s of situations) {

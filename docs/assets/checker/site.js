@@ -11,7 +11,12 @@
 //   older build then shows "A new version of the protocol is available" with a reload
 //   button, and tells the checker (window event "hsb:published"), which stops answering
 //   with the old rules. If the saved service worker is older than the published build,
-//   it is asked to update at once (file times play no part).
+//   it is replaced at once (file times play no part).
+//
+// The service worker is registered as sw.js?build=<published build>. An update check
+// of the same address may be answered "304 Not Modified" by a host that compares file
+// times (a redeploy within the same second, an older release uploaded again), so the
+// browser would keep the old worker; a new address is always fetched in full.
 
 import "./decision-aid.js"; // listed here too, so it downloads alongside checker.js
 import { startChecker } from "./checker.js";
@@ -20,11 +25,20 @@ const ROOT = new URL("../../", import.meta.url);
 const BUILD_ID = new URL("build-id.txt", ROOT);
 const RECHECK_MS = 10 * 60 * 1000;
 
-export function registerServiceWorker() {
-  if (!("serviceWorker" in navigator)) return Promise.resolve(null);
+function register(build) {
+  const script = new URL("sw.js", ROOT);
+  if (build) script.searchParams.set("build", build);
   return navigator.serviceWorker
-    .register(new URL("sw.js", ROOT), { scope: ROOT.pathname, updateViaCache: "none" })
+    .register(script, { scope: ROOT.pathname, updateViaCache: "none" })
     .catch(() => null); // offline use is a bonus: the page works without it
+}
+
+export async function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return null;
+  const build = await publishedBuild();
+  // Offline (no build known), a saved worker stays as it is.
+  if (!build && (await navigator.serviceWorker.getRegistration(ROOT.href))) return null;
+  return register(build);
 }
 
 function whenIdle(callback) {
@@ -90,10 +104,7 @@ function watchForNewBuilds() {
   const updateIfBehind = async (build) => {
     if (!build || !("serviceWorker" in navigator)) return;
     const saved = await savedVersion();
-    if (saved && saved !== build) {
-      const registration = await navigator.serviceWorker.getRegistration(ROOT.href);
-      if (registration) registration.update().catch(() => {});
-    }
+    if (saved && saved !== build) register(build);
   };
   const check = async () => {
     const build = await publishedBuild();
