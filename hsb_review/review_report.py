@@ -8,6 +8,11 @@ from .document import Block
 from .review import Review
 
 
+def on_or_in(readable_date: str) -> str:
+    """'on 1 December 2026', 'in April 2018'."""
+    return ("on " if readable_date[:1].isdigit() else "in ") + readable_date
+
+
 def review_json(r: Review) -> dict:
     return asdict(r)
 
@@ -28,10 +33,10 @@ def review_block(r: Review) -> Block:
         years, months = divmod(d.months_overdue, 12)
         late = " and ".join(x for x in (f"{years} year{'s' if years != 1 else ''}" if years else "",
                                         f"{months} month{'s' if months != 1 else ''}" if months else "") if x)
-        when.intro = (f"OVERDUE. Version {d.version} was implemented in {d.implemented}; the protocol is reviewed "
+        when.intro = (f"OVERDUE. Version {d.version} was implemented {on_or_in(d.implemented)}; the protocol is reviewed "
                       f"every {d.review_every_months} months, so the review was due by {d.due}: {late} ago.")
     else:
-        when.intro = (f"Version {d.version} was implemented in {d.implemented}; the next review is due by {d.due}.")
+        when.intro = (f"Version {d.version} was implemented {on_or_in(d.implemented)}; the next review is due by {d.due}.")
 
     if r.board:
         doc.add("The board's name and status", intro=r.board)

@@ -212,3 +212,13 @@ def test_a_local_preview_address_is_not_a_link_the_protocol_gives(tmp_path):
                     encoding="utf-8")
     urls = [link.url for link in review(root, today=date(2026, 1, 15)).links]
     assert urls and not [u for u in urls if "127.0.0.1" in u or "localhost" in u]
+
+
+def test_a_version_implemented_on_a_day_reads_as_english():
+    from hsb_review.review import ReviewDate, Review
+    from hsb_review.review_report import review_block
+    from hsb_review.document import render_text
+    r = Review(today="2026-12-01", review_date=ReviewDate("2", "1 December 2026", 12, "December 2027", False, 0))
+    text = " ".join(render_text(review_block(r)).split())
+    assert "Version 2 was implemented on 1 December 2026; the next review is due by December 2027." in text
+    assert "implemented in 1 December" not in text
