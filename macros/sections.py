@@ -27,9 +27,19 @@ def find(protocol: Protocol, ref: str) -> Section:
 
 
 def heading(protocol: Protocol, ref: str) -> str:
-    """The Markdown heading of a section with its stable anchor: '## 8.3 Child protection response {#8-3-...}'."""
+    """The Markdown heading of a section with its stable anchor: '## 8.3 Child protection response {#8-3-...}'.
+
+    The web addresses of retired sections this one replaces (data/retired.toml) land here too.
+    """
     s = find(protocol, ref)
-    return f"{'#' * s.depth} {text(s.number, markdown=True)} {text(s.title, markdown=True)} {{#{s.anchor}}}"
+    line = f"{'#' * s.depth} {text(s.number, markdown=True)} {text(s.title, markdown=True)} {{#{s.anchor}}}"
+    return line + "".join(f'\n\n<span id="{old}"></span>' for old in _old_anchors(s.anchor))
+
+
+def _old_anchors(anchor: str) -> list[str]:
+    from .retired import read   # data/retired.toml, beside data/sections.toml
+    entries, _problems = read(Path(__file__).resolve().parent.parent / "data")
+    return [r.id for r in entries if r.kind == "section" and r.replaced_by == anchor and re.fullmatch(r"[\w-]+", r.id)]
 
 
 def url(protocol: Protocol, ref: str) -> str:

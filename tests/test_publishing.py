@@ -283,3 +283,22 @@ def test_a_version_approved_for_a_later_date_is_announced_and_supersedes_nothing
     history = visible((site / "version-history" / "index.html").read_text(encoding="utf-8"))
     assert "Version 1 (in force)" in history and "Version 2 (approved, in force from" in history
     assert "superseded" not in history.lower().replace("superseded early", "")
+
+
+def test_a_renamed_section_anchor_is_refused_until_retired_and_then_still_lands(project_copy, tmp_path):
+    from conftest import run_mkdocs_build
+    as_version_1(project_copy)
+    edit(project_copy, "data/sections.toml", 'anchor = "8-3-child-protection-response"',
+         'anchor = "8-3-child-protection"')
+    with open_tree("1", cwd=project_copy) as old:
+        lost = unrecorded(gone(old.protocol, decision_aid.load(project_copy / "data")), ())
+    assert [(g.kind, g.id, g.renamed_to) for g in lost] == [
+        ("section", "8-3-child-protection-response", "8-3-child-protection")]
+    (project_copy / "data" / "retired.toml").write_text(
+        '[[retired]]\nkind = "section"\nid = "8-3-child-protection-response"\nversion = "2"\n'
+        'reason = "Test: a shorter address."\nreplaced_by = "8-3-child-protection"\n', encoding="utf-8")
+    site = tmp_path / "site"
+    result = run_mkdocs_build(project_copy, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (site / "referral" / "social-care-responses" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'id="8-3-child-protection".*?<span id="8-3-child-protection-response"></span>', page, re.S)
