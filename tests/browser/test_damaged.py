@@ -199,3 +199,16 @@ def test_a_damaged_saved_snapshot_is_replaced_online_and_skipped_offline(site, t
     finally:
         server.stop()
         context.close()
+
+
+def test_a_worker_that_stops_answering_is_replaced_and_the_next_calls_work(context, base_url):
+    page = context.new_page()
+    page.goto(base_url + "check/")
+    assert "ready" in page.evaluate(SETTLE, BOUND_MS)
+    worker = next(w for w in page.workers if w.url.endswith("/assets/checker/worker.js"))
+    # Python's thread stops answering (busy for a minute): the call must not wait for ever.
+    worker.evaluate("() => { setTimeout(() => { const end = Date.now() + 60000; while (Date.now() < end); }, 0); }")
+    stuck = page.evaluate(ASSESS_ALL, sample_situations()[:1])[0]
+    assert stuck["kind"] == "timeout" and plain(stuck["error"]), stuck
+    assert "restarted" in stuck["error"]
+    assert_answers_like_cpython(page)
