@@ -181,12 +181,18 @@ def cross_check(p: m.Protocol, where: dict[str, Where], problems: list[str]) -> 
                                 ("other_band", {"behaviour", "band", "bands"}),
                                 ("listed_in_both", {"behaviour", "band", "colour"}), ("overlap_guidance", set()),
                                 ("if_yes", {"unsure", "threshold", "service"}), ("if_yes_same", {"unsure", "threshold"}),
-                                ("taken_as_yes", {"question", "behaviour"}), ("interpretation", {"reason"})):
-        used = {name for _, name, _, _ in string.Formatter().parse(getattr(p.notes, field)) if name}
+                                ("taken_as_yes", {"question", "behaviour"}), ("interpretation", {"reason"}),
+                                ("no_telephone", {"service"}), ("no_match", set())):
+        used = {name for _, name, _, _ in string.Formatter().parse(getattr(p.notes, field) or "") if name}
         if used - placeholders:
             problems.append(f"{where['situation']('[notes]', 'x', None)}: {field} uses "
                             f"{', '.join('{' + u + '}' for u in sorted(used - placeholders))}; it may only use "
                             f"{', '.join('{' + x + '}' for x in sorted(placeholders)) or 'no {placeholders}'}.")
+
+    for t in p.glossary:
+        if t.source not in m.SOURCES:
+            problems.append(f"{where['glossary']('term', 'term', t.term)}: source '{t.source}' is not one of "
+                            f"{_one_of(m.SOURCES)}.")
 
     ages = [a for b in p.bands for a in range(b.min_age, b.max_age + 1)]
     for age in range(min(ages, default=0), max(ages, default=17) + 1):

@@ -267,7 +267,8 @@ def load(folder: str | Path | None = None) -> m.Protocol:
         same_facts=_entries(tl, "same_facts", "same_facts", "id", {"id": "text", "behaviours": "texts", "reason": "text"},
                             m.SameFacts) if tl.data.get("same_facts") else (),
         behaviours=_entries(tl, "behaviour", "behaviour", "id", {"id": "text", "band": "text", "colour": "text",
-                            "text": "text", "flags": "texts"}, _drop_none(m.Behaviour), optional={"flags"}),
+                            "text": "text", "flags": "texts", "search_terms": "texts"},
+                            _drop_none(m.Behaviour), optional={"flags", "search_terms"}),
         indicators=_entries(src["harm"], "indicator", "indicator", "id",
                             {"id": "text", "text": "text", "question": "text"}, m.Indicator),
         categories=_entries(src["harm"], "category", "category", "id",
@@ -296,8 +297,9 @@ def load(folder: str | Path | None = None) -> m.Protocol:
         settings=_entries(situation, "setting", "setting", "id", {"id": "text", "label": "text"}, m.Setting),
         notes=_table(situation, "notes", {"boundary_age": "text", "developmental_band": "text", "other_band": "text",
                                           "listed_in_both": "text", "overlap_guidance": "text", "if_yes": "text",
-                                          "if_yes_same": "text", "taken_as_yes": "text", "interpretation": "text"},
-                     m.NoteTexts),
+                                          "if_yes_same": "text", "taken_as_yes": "text", "interpretation": "text",
+                                          "no_telephone": "text", "no_match": "text"},
+                     m.NoteTexts, optional={"no_telephone", "no_match"}),
         referral=_table(sharing, "referral", {"introduction": "text", "must_include": "texts", "sections": "texts"}, m.Referral),
         consent=_entries(sharing, "consent", "consent", "min_age",
                          {"min_age": "int", "max_age": "int", "text": "text", "note": "text"}, _drop_none(m.ConsentRule),
@@ -308,7 +310,8 @@ def load(folder: str | Path | None = None) -> m.Protocol:
                            "email": "text"}, _drop_none(m.Service), optional={"telephone", "email"}),
         links=_entries(contacts, "link", "link", "id", {"id": "text", "title": "text", "url": "text", "sections": "texts"}, m.Link),
         glossary=_entries(src["glossary"], "term", "term", "term",
-                          {"term": "text", "expansion": "text", "meaning": "text"}, _drop_none(m.Term), optional={"meaning"}),
+                          {"term": "text", "expansion": "text", "meaning": "text", "source": "text"}, _drop_none(m.Term),
+                          optional={"meaning", "source"}),
     )
     if problems:
         raise DataError(problems)

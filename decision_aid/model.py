@@ -108,6 +108,8 @@ class Behaviour:
     colour: str
     text: str
     flags: tuple[str, ...] = ()
+    # Everyday words staff use for it (board-curated): the checker's search and the site's.
+    search_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,10 @@ class NoteTexts:
     if_yes_same: str
     taken_as_yes: str
     interpretation: str
+    # Where a step's contact has no telephone number in the protocol: "{service}" is its name.
+    no_telephone: Optional[str] = None
+    # The checker's advice when no behaviour for the child's age matches the words typed.
+    no_match: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -273,6 +279,7 @@ class Term:
     term: str
     expansion: str
     meaning: Optional[str] = None
+    source: str = "protocol"    # or "board": an entry the board added, for words the protocol does not use
 
 
 @dataclass(frozen=True)

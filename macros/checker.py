@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from decision_aid import Protocol, Situation
+from decision_aid import Protocol, Situation, assess
 from decision_aid.model import Band, Behaviour, Section
 from decision_aid.rules import bands_for_age
 
@@ -21,6 +21,7 @@ from .render import render
 # checker points to them when it cannot run. Docs paths, checked by the strict build.
 TABLES_PAGE = "appendix/traffic-light-tool.md"
 NEXT_STEPS_PAGE = "what-happens-next.md"
+GLOSSARY_PAGE = "glossary.md"
 # The answer assumed when nobody says where they work: the Situation's own default.
 DEFAULT_SETTING: str = Situation.__dataclass_fields__["setting"].default
 
@@ -55,18 +56,66 @@ def ages(p: Protocol) -> list[int]:
     return list(range(min(b.min_age for b in p.bands), max(b.max_age for b in p.bands) + 1))
 
 
+def bands_by_age(p: Protocol) -> list[Band]:
+    """The bands youngest first (by their ages, never by their names' spelling)."""
+    return sorted(p.bands, key=lambda b: (b.min_age, b.max_age))
+
+
+def colours_for_bands(p: Protocol) -> dict[str, dict[str, str]]:
+    """For each set of bands a child can be read in ('9-13+13-17'), the behaviours whose
+    colour for that child differs from the colour they are listed in, worked out by
+    ``decision_aid`` (a linked item of the other band can be more serious: section 5).
+
+    The form shows each behaviour's colour in words; at an age on a boundary it must show
+    the colour the result will use, never a less serious one.
+    """
+    out: dict[str, dict[str, str]] = {}
+    groups = {bands_for_age(p, age) for age in ages(p)} | {(b.id,) for b in p.bands}
+    for bands in sorted(groups):
+        if len(bands) == 1:
+            band = p.band(bands[0])
+            base: dict[str, Any] = {"age": band.max_age, "developmental_band": band.id}
+        else:
+            base = {"age": max(p.band(b).min_age for b in bands)}
+        for b in (b for b in p.behaviours if b.band in bands):
+            colour = assess({**base, "behaviours": [b.id]}, data=p).behaviours[0].colour
+            if colour != b.colour:
+                out.setdefault("+".join(bands), {})[b.id] = colour
+    return out
+
+
+def required_note(p: Protocol, field: str) -> str:
+    """A [notes] text of data/situation.toml that the checker cannot do without."""
+    value = getattr(p.notes, field)
+    if not value:
+        raise ValueError(f"data/situation.toml: the [notes] text '{field}' is missing; the checker needs it "
+                         "(see the comments in that file).")
+    return value
+
+
 def checker_data(p: Protocol) -> dict[str, Any]:
     """What the page script needs besides the form: all of it from data, none of it a rule.
 
-    ``bandsByAge`` is worked out here by ``decision_aid`` so the form can show the
-    behaviours for an age before Python has started in the browser.
+    ``bandsByAge`` and ``colourForBands`` are worked out here by ``decision_aid`` so the
+    form can show the behaviours for an age, and their colour for this child, before
+    Python has started in the browser. Anything ordered is a list: the page's JSON has
+    its object keys sorted as text.
     """
     return {
         "protocolVersion": p.document.current.number,
         "documentTitle": p.document.title,
         "board": p.document.board,
         "bandsByAge": {str(age): list(bands_for_age(p, age)) for age in ages(p)},
+        "bandOrder": [b.id for b in bands_by_age(p)],
         "bands": {b.id: {"label": b.label} for b in p.bands},
+        "colourOrder": [c.id for c in p.colours],
+        "colourForBands": colours_for_bands(p),
+        "thresholdOrder": [t.id for t in p.thresholds],
+        "terms": {b.id: list(b.search_terms) for b in p.behaviours if b.search_terms},
+        "glossary": [{"term": t.term, "expansion": t.expansion}
+                     for t in sorted(p.glossary, key=lambda t: len(t.term), reverse=True)],
+        "glossaryUrl": page_url(GLOSSARY_PAGE),
+        "noTelephone": required_note(p, "no_telephone"),
         "colours": {c.id: {"label": c.label, "background": c.background, "text": c.text} for c in p.colours},
         "settings": {s.id: s.label for s in p.settings},
         "questions": {q.id: q.question for q in p.questions},
@@ -78,8 +127,8 @@ def checker_data(p: Protocol) -> dict[str, Any]:
 
 
 def behaviour_groups(p: Protocol) -> list[tuple[Band, list[Behaviour]]]:
-    """The behaviours of each band, in the tool's published order."""
-    return [(band, [b for b in p.behaviours if b.band == band.id]) for band in p.bands]
+    """The behaviours of each band (youngest band first), in the tool's published order."""
+    return [(band, [b for b in p.behaviours if b.band == band.id]) for band in bands_by_age(p)]
 
 
 def root_of(page_url: str) -> str:
@@ -109,13 +158,14 @@ def checker(p: Protocol, title: str | None = None, level: int = 2, page: Any = N
         title_level=level,
         part_level=part_level,
         ages=ages(p),
-        bands=p.bands,
+        bands=bands_by_age(p),
         groups=behaviour_groups(p),
         settings=p.settings,
         default_setting=DEFAULT_SETTING if DEFAULT_SETTING in setting_ids else setting_ids[-1],
         questions=p.questions,
         indicators=p.indicators,
-        colours=p.colours,
+        colours={c.id: c for c in p.colours},
+        no_match=required_note(p, "no_match"),
         tables_page=TABLES_PAGE,
         next_steps_page=NEXT_STEPS_PAGE,
         version=p.document.current.number,

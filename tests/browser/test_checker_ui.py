@@ -117,10 +117,17 @@ def test_keyboard_only_from_age_to_result_print_and_start_again(context, base_ur
     assert f"version {P.document.current.number}" in printed
     assert re.search(r"Made on \d{1,2} [A-Z][a-z]+ \d{4}", printed)
     assert page.locator("h1").is_hidden()   # only the summary: the page's own text is left out
+    # Printed body text is at least 11pt (14.67 CSS px), in one column, and "What happens
+    # next" is printed open whatever its state on screen.
+    sizes = page.evaluate("""() => [...document.querySelectorAll('#hsb-result .hsb-step-action, #hsb-result .hsb-answers dd')]
+        .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    assert sizes and min(sizes) >= 11 * 96 / 72 - 0.01, sizes
+    assert page.evaluate("() => getComputedStyle(document.getElementById('hsb-result-body')).columnCount") == "auto"
+    assert page.evaluate("() => [...document.querySelectorAll('#hsb-result details')].every(d => d.open)")
     pdf = page.pdf(format="A4", margin={side: "1cm" for side in ("top", "bottom", "left", "right")})
-    # A red result with the "not sure" answers stated and the board's readings marked no
-    # longer fits one side at a readable size; two sides of A4 at most.
-    assert len(PdfReader(io.BytesIO(pdf)).pages) <= 2, "the summary fits on one sheet of A4 (both sides)"
+    # Readable type makes a red result with every step, the "not sure" answers and the
+    # board's readings several pages long: a bound that catches a layout gone wrong.
+    assert len(PdfReader(io.BytesIO(pdf)).pages) <= 8, "the summary prints on a few sides of A4"
     page.emulate_media(media="screen")
     page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
 

@@ -6,11 +6,11 @@
 // Answers live only in the form: never in the address, never sent, never stored.
 
 import { decisionAid } from "./decision-aid.js";
-import { el, resultParts } from "./result-view.js";
+import { behaviourList } from "./behaviour-list.js";
+import { el, resultParts, openForPrint } from "./result-view.js";
 
 const SUMMARY_CLASS = "hsb-print-summary";
-
-const normalise = (text) => text.toLowerCase().replace(/[‘’]/g, "'").replace(/[“”]/g, '"');
+const WIDE = "(min-width: 60em)"; // "What happens next" starts open from this width (Material's tablet layout)
 
 function today() {
   return new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
@@ -27,6 +27,7 @@ export function startChecker(root, siteRoot) {
     setting: $("hsb-setting"),
     search: $("hsb-search"),
     count: $("hsb-count"),
+    noMatch: $("hsb-no-match"),
     allQuestions: $("hsb-all-questions"),
     allQuestionsField: $("hsb-all-questions-field"),
     allQuestionsLabel: $("hsb-all-questions-label"),
@@ -34,18 +35,14 @@ export function startChecker(root, siteRoot) {
     result: $("hsb-result"),
     resultHeading: $("hsb-result-heading"),
     resultBody: $("hsb-result-body"),
+    stale: $("hsb-stale"),
+    print: $("hsb-print"),
     made: $("hsb-made"),
     announce: $("hsb-announce"),
     unavailable: $("hsb-unavailable"),
     build: $("hsb-build"),
   };
-  const bandGroups = [...root.querySelectorAll(".hsb-band")];
-  const options = [...root.querySelectorAll(".hsb-option")].map((li) => ({
-    li,
-    box: li.querySelector("input"),
-    band: li.dataset.band,
-    text: normalise(li.textContent),
-  }));
+  const list = behaviourList(root, data, ui);
   const questions = [...root.querySelectorAll(".hsb-question")].map((fieldset) => ({
     fieldset,
     kind: fieldset.dataset.kind,
@@ -58,13 +55,16 @@ export function startChecker(root, siteRoot) {
   let relevant = null; // null: not known yet, so every question is shown
   let refreshSeq = 0;
   let failure = null;
+  let checked = null; // the situation the result on screen was made from (JSON)
+  let buildId = "";
+  let pending = null; // a refresh of the questions shown, due shortly after a change
 
   // -- reading the form -------------------------------------------------------------
 
   function situation() {
     const s = {};
     if (ui.age.value !== "") s.age = Number(ui.age.value);
-    s.behaviours = options.filter((o) => o.box.checked).map((o) => o.box.value);
+    s.behaviours = list.options.filter((o) => o.box.checked).map((o) => o.box.value);
     s.indicators = questions.filter((q) => q.kind === "indicator" && q.yes.checked).map((q) => q.id);
     if (ui.band.value) s.developmental_band = ui.band.value;
     // Yes, no, or not sure (null): an unanswered question is "not sure", never "no".
@@ -91,24 +91,7 @@ export function startChecker(root, siteRoot) {
     return ui.age.value === "" ? [] : data.bandsByAge[ui.age.value] || [];
   }
 
-  function filterBehaviours() {
-    const bands = new Set(bandsShown());
-    const words = normalise(ui.search.value).split(/\s+/).filter(Boolean);
-    let matching = 0;
-    for (const o of options) {
-      const match = bands.has(o.band) && words.every((w) => o.text.includes(w));
-      o.li.hidden = !(match || o.box.checked);
-      if (match) matching += 1;
-    }
-    for (const group of bandGroups) {
-      group.hidden = ![...group.querySelectorAll(".hsb-option")].some((li) => !li.hidden);
-    }
-    const labels = [...bands].map((b) => data.bands[b].label).join(" and ");
-    const plural = matching === 1 ? "behaviour" : "behaviours";
-    if (!bands.size) ui.count.textContent = "Choose the child’s age to see the behaviours for their age.";
-    else if (words.length) ui.count.textContent = `${matching} ${plural} for ${labels} match “${ui.search.value.trim()}”.`;
-    else ui.count.textContent = `${matching} ${plural} listed for ${labels}.`;
-  }
+  const filterBehaviours = () => list.show(bandsShown(), ui.search.value);
 
   // -- questions: only those that would change the answer -----------------------------
 
@@ -145,7 +128,25 @@ export function startChecker(root, siteRoot) {
     showQuestions();
   }
 
-  // -- the result ---------------------------------------------------------------------
+  // -- the result, and marking it out of date -------------------------------------------
+
+  function announce(text) {
+    ui.announce.textContent = "";
+    setTimeout(() => { ui.announce.textContent = text; }, 100);
+  }
+
+  function setStale(stale) {
+    if (ui.result.classList.contains("hsb-result--stale") === stale) return;
+    ui.result.classList.toggle("hsb-result--stale", stale);
+    ui.stale.hidden = !stale;
+    ui.print.disabled = stale;
+    ui.status.textContent = stale ? "Your answers have changed: the result below is out of date. Check again." : "";
+    if (stale) announce("Your answers have changed. The result is out of date until you check again.");
+  }
+
+  function noticeChange() {
+    if (checked !== null && !ui.result.hidden) setStale(JSON.stringify(situation()) !== checked);
+  }
 
   function render(result, s) {
     const answer = (q) => (q.kind === "question" ? data.questions[q.id] : data.indicators[q.id]);
@@ -155,22 +156,24 @@ export function startChecker(root, siteRoot) {
       unsure: questions.filter((q) => q.kind === "question" && s[q.id] === null).map(answer),
     };
     const level = Math.min(6, Number(ui.resultHeading.tagName.slice(1)) + 1);
-    const body = resultParts(result, s, told, { data, siteRoot, level });
-    ui.made.textContent = `Made on ${today()} with the protocol, version ${result.protocol_version}. `
-      + "No names or other details were recorded; nothing was sent or saved.";
+    const wide = window.matchMedia(WIDE).matches;
+    const body = resultParts(result, s, told, { data, siteRoot, level, wide });
+    ui.made.textContent = `Made on ${today()} with the protocol, version ${result.protocol_version}`
+      + `${buildId ? `, checker build ${buildId}` : ""}. No names or other details were recorded; nothing was sent or saved.`;
     ui.resultBody.replaceChildren(...body);
+    checked = JSON.stringify(s);
     ui.result.hidden = false;
-    ui.resultHeading.focus();
-    const summary = [
+    setStale(false);
+    ui.result.scrollIntoView({ block: "start" });
+    ui.resultHeading.focus({ preventScroll: true });
+    const yours = result.steps.filter((step) => step.yours);
+    announce([
       "Result.",
       result.colour_label ? `Traffic light colour: ${result.colour_label}.` : "",
-      `Category: ${result.category_label}.`,
       `Threshold: ${result.threshold_label}.`,
       result.possible_threshold !== result.threshold ? `Could be ${result.possible_threshold_label} if a “not sure” answer is yes.` : "",
-      `${result.steps.length} ${result.steps.length === 1 ? "step" : "steps"} to take.`,
-    ].filter(Boolean).join(" ");
-    ui.announce.textContent = "";
-    setTimeout(() => { ui.announce.textContent = summary; }, 100);
+      `${yours.length} ${yours.length === 1 ? "step" : "steps"} for you to take now.`,
+    ].filter(Boolean).join(" "));
   }
 
   // -- errors and the fallback ---------------------------------------------------------
@@ -217,6 +220,9 @@ export function startChecker(root, siteRoot) {
       ui.unavailable.focus();
       return;
     }
+    // The questions shown settle first, so the result does not move once it is shown.
+    clearTimeout(pending);
+    await refreshQuestions();
     let result;
     try {
       result = await aid.assess(s);
@@ -225,7 +231,7 @@ export function startChecker(root, siteRoot) {
       showError(error.message, target);
       return;
     } finally {
-      if (aid.info) ui.status.textContent = "";
+      if (aid.info && !ui.result.classList.contains("hsb-result--stale")) ui.status.textContent = "";
     }
     render(result, s);
   }
@@ -235,6 +241,8 @@ export function startChecker(root, siteRoot) {
     clearErrors();
     relevant = null;
     refreshSeq += 1;
+    checked = null;
+    setStale(false);
     ui.result.hidden = true;
     ui.resultBody.replaceChildren();
     ui.made.textContent = "";
@@ -246,6 +254,7 @@ export function startChecker(root, siteRoot) {
   }
 
   function printSummary() {
+    if (ui.print.disabled) return;
     document.documentElement.classList.add(SUMMARY_CLASS);
     window.print();
   }
@@ -262,8 +271,8 @@ export function startChecker(root, siteRoot) {
   ui.search.addEventListener("input", filterBehaviours);
   ui.age.addEventListener("change", limitDevelopment);
   for (const control of [ui.age, ui.band]) control.addEventListener("change", filterBehaviours);
-  let pending = null;
   ui.form.addEventListener("change", (event) => {
+    noticeChange();
     if (event.target === ui.allQuestions) {
       showQuestions();
       return;
@@ -271,13 +280,18 @@ export function startChecker(root, siteRoot) {
     clearTimeout(pending);
     pending = setTimeout(refreshQuestions, 120);
   });
-  $("hsb-print").addEventListener("click", printSummary);
+  $("hsb-check-again").addEventListener("click", check);
+  ui.print.addEventListener("click", printSummary);
   $("hsb-restart").addEventListener("click", startAgain);
   $("hsb-restart-top").addEventListener("click", startAgain);
   window.addEventListener("beforeprint", () => {
     if (!ui.result.hidden && root.dataset.standalone !== undefined) document.documentElement.classList.add(SUMMARY_CLASS);
+    openForPrint(ui.result, true);
   });
-  window.addEventListener("afterprint", () => document.documentElement.classList.remove(SUMMARY_CLASS));
+  window.addEventListener("afterprint", () => {
+    document.documentElement.classList.remove(SUMMARY_CLASS);
+    openForPrint(ui.result, false);
+  });
 
   limitDevelopment();
   filterBehaviours();
@@ -292,6 +306,7 @@ export function startChecker(root, siteRoot) {
     (info) => {
       clearTimeout(slow);
       ui.status.textContent = "";
+      buildId = info.build;
       ui.build.textContent = `Protocol version ${data.protocolVersion}. Checker build ${info.build}.`;
       root.dataset.ready = info.mode;
       refreshQuestions();

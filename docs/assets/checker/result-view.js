@@ -1,20 +1,12 @@
 // The checker's result, as DOM nodes: what decision_aid answered, in the order a
-// professional acts on it. No rule here: every word of protocol comes in the result or
-// the page's data block; the words here are the page's own headings and labels.
+// professional acts on it. First the headline (the colour in words, the threshold in large
+// type), then what you do now, by when and whom to contact; then what happens next,
+// grouped by who takes each step. No rule here: every word of protocol comes in the
+// result or the page's data block; the words here are the page's own headings and labels.
 
-export function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "style") Object.assign(node.style, value);
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
+import { el, glossaryOf, words } from "./result-words.js";
+
+export { el };
 
 function sectionLinks(ctx, refs) {
   const links = [];
@@ -30,9 +22,9 @@ function sectionLinks(ctx, refs) {
 }
 
 // A board interpretation is shown as such: never as the protocol's own words.
-function interpretation(ctx, reason) {
+function interpretation(ctx, reason, seen) {
   if (!reason) return null;
-  return el("p", { class: "hsb-interpretation" }, ctx.data.interpretation.replace("{reason}", () => reason));
+  return el("p", { class: "hsb-interpretation" }, words(ctx.data.interpretation.replace("{reason}", () => reason), ctx.glossary, seen));
 }
 
 function badge(ctx, colourId, label) {
@@ -40,93 +32,168 @@ function badge(ctx, colourId, label) {
   return el("span", { class: "hsb-badge", style: c ? { background: c.background, color: c.text } : null }, label);
 }
 
+function telephoneLink(number) {
+  return el("a", { href: `tel:${number.replace(/[^0-9+]/g, "")}` }, number);
+}
 
-// ctx: {data (the page's data block), siteRoot, level (heading level)};
-// told: {yes, no, unsure}, the questions as the professional answered them.
-export function resultParts(result, s, told, ctx) {
-  const level = ctx.level;
-  const h = (text) => el(`h${level}`, {}, text);
-  const body = [];
+// Whom to contact. For your own steps, a service the protocol gives no number for says
+// so and names the route (the sentence is data: [notes] no_telephone).
+function contactLine(ctx, contact, mine, seen) {
+  if (!contact) return null;
+  const email = contact.email ? [", email ", el("a", { href: `mailto:${contact.email}` }, contact.email)] : null;
+  if (contact.telephone || !mine) {
+    return el("p", { class: "hsb-contact" }, el("strong", {}, "Contact: "), words(contact.name, ctx.glossary, seen),
+      contact.telephone ? [", telephone ", telephoneLink(contact.telephone)] : null, email);
+  }
+  return el("p", { class: "hsb-contact hsb-contact--no-number" },
+    words(ctx.data.noTelephone.replace("{service}", () => contact.name), ctx.glossary, seen),
+    email ? [" Email: ", email.slice(1)] : null);
+}
 
+function stepItem(ctx, step, mine, seen) {
+  return el("li", { class: "hsb-step" },
+    mine ? el("p", { class: "hsb-step-who" }, words(step.who, ctx.glossary, seen)) : null,
+    el("p", { class: "hsb-step-action" }, words(step.action, ctx.glossary, seen)),
+    step.within ? el("p", { class: "hsb-step-within" }, el("strong", {}, "Within: "), step.within) : null,
+    contactLine(ctx, step.contact, mine, seen),
+    interpretation(ctx, step.interpretation, seen),
+    sectionLinks(ctx, step.sections));
+}
+
+function headline(ctx, result) {
   const raised = result.possible_threshold !== result.threshold;
-  body.push(el("div", { class: "hsb-summary hsb-panel" },
-    el("p", { class: "hsb-headline" }, el("span", { class: "hsb-muted" }, "Threshold: "), result.threshold_label),
-    raised ? el("p", { class: "hsb-possible" }, el("strong", {}, `Could be ${result.possible_threshold_label}: `),
-      "you answered “not sure” to a question that would raise it. See “What you were not sure of” below.") : null,
-    result.colour
-      ? el("p", { class: "hsb-colour-line" }, "Traffic light colour: ", badge(ctx, result.colour, result.colour_label))
-      : el("p", { class: "hsb-colour-line" }, "No behaviour was chosen, so there is no traffic light colour."),
+  const colour = ctx.data.colours[result.colour];
+  return el("div", { class: "hsb-panel", style: colour ? { background: colour.background, color: colour.text } : null },
+    el("p", { class: "hsb-panel-colour" }, result.colour
+      ? ["Traffic light colour: ", el("strong", {}, result.colour_label)]
+      : "No behaviour was chosen, so there is no traffic light colour."),
+    el("p", { class: "hsb-headline" }, el("span", { class: "hsb-headline-label" }, "Threshold: "), result.threshold_label),
+    raised ? el("p", { class: "hsb-possible" }, el("strong", {}, `Could be ${result.possible_threshold_label}`),
+      ": you answered “not sure” to a question that would raise it. ",
+      el("a", { href: "#hsb-unsure" }, "See what you were not sure of")) : null);
+}
+
+function yoursPart(ctx, result, h) {
+  const seen = new Set();
+  const mine = result.steps.filter((step) => step.yours);
+  return [
+    h("What you do now", { id: "hsb-now" }),
+    mine.length
+      ? el("ol", { class: "hsb-steps hsb-steps--yours" }, mine.map((step) => stepItem(ctx, step, true, seen)))
+      : el("p", {}, "None of the steps is yours: see what happens next."),
+  ];
+}
+
+function unsurePart(ctx, result, h) {
+  if (!result.unsure.length) return [];
+  const seen = new Set();
+  return [
+    h("What you were not sure of", { id: "hsb-unsure", tabindex: "-1" }),
+    el("ul", { class: "hsb-unsure" }, result.unsure.map((u) => el("li", {},
+      el("p", {}, words(u.note, ctx.glossary, seen)),
+      u.steps_if_yes.length ? el("p", { class: "hsb-muted" }, "If yes, also: ",
+        u.steps_if_yes.map((x, n) => [n ? "; " : "", words(`${x.who}: ${x.action.split(/(?<=[.:])\s/)[0]}`, ctx.glossary, seen)])) : null))),
+  ];
+}
+
+// The other agencies' steps, grouped by who takes them (in the order they first come).
+function nextPart(ctx, result) {
+  const others = result.steps.filter((step) => !step.yours);
+  if (!others.length) return [];
+  const groups = new Map();
+  for (const step of others) groups.set(step.who, [...(groups.get(step.who) || []), step]);
+  const seen = new Set();
+  const heading = (text) => el(`h${Math.min(6, ctx.level + 1)}`, { class: "hsb-next-who" }, words(text, ctx.glossary, seen));
+  return [el("details", { class: "hsb-next", id: "hsb-next", open: ctx.wide },
+    el("summary", {}, el("span", { class: "hsb-next-title" }, "What happens next"),
+      ` (${others.length} ${others.length === 1 ? "step" : "steps"} by others)`),
+    [...groups].map(([who, steps]) => [heading(who),
+      el("ul", { class: "hsb-steps hsb-steps--others" }, steps.map((step) => stepItem(ctx, step, false, seen)))]))];
+}
+
+function referralPart(ctx, result, h) {
+  if (!result.referral_must_include.length) return [];
+  const seen = new Set();
+  return [h("A referral must include"), el("p", {}, words(ctx.data.referralIntroduction, ctx.glossary, seen)),
+    el("ul", {}, result.referral_must_include.map((item) => el("li", {}, words(item, ctx.glossary, seen))))];
+}
+
+// Consent to share information applies where information is shared: not to a result
+// whose threshold, and whose possible threshold, is the lowest ("No referral needed").
+function consentPart(ctx, result, h) {
+  const lowest = ctx.data.thresholdOrder[0];
+  if (result.threshold === lowest && result.possible_threshold === lowest) return [];
+  const seen = new Set();
+  return [h("Consent to share information"), el("p", {}, words(result.consent.text, ctx.glossary, seen)),
+    result.consent.note ? el("p", {}, words(result.consent.note, ctx.glossary, seen)) : null,
+    el("p", {}, words(result.consent.always, ctx.glossary, seen)), sectionLinks(ctx, result.consent.sections)];
+}
+
+function whyPart(ctx, result, h) {
+  const seen = new Set();
+  const reasons = [...new Set(result.reasons.flatMap((r) => r.sections))];
+  const band = (id) => (ctx.data.bands[id] ? ctx.data.bands[id].label : id);
+  return [
+    h("Why this result"),
+    result.behaviours.length ? el("ul", { class: "hsb-behaviours" }, result.behaviours.map((b) => el("li", {},
+      badge(ctx, b.colour, b.colour_label), " ", words(b.text, ctx.glossary, seen), el("span", { class: "hsb-muted" }, ` (${band(b.band)})`)))) : null,
     el("dl", { class: "hsb-outcome" },
       el("dt", {}, "Category"), el("dd", {}, result.category_label),
       el("dt", {}, "Threshold"), el("dd", {}, result.threshold_label)),
-  ));
+    result.taken_as_yes.length ? el("ul", { class: "hsb-taken" }, result.taken_as_yes.map((t) => el("li", {}, words(t.note, ctx.glossary, seen)))) : null,
+    result.notes.length ? el("ul", { class: "hsb-notes" }, result.notes.map((note) => el("li", {}, words(note, ctx.glossary, seen)))) : null,
+    reasons.length ? el("div", { class: "hsb-reasons" }, sectionLinks(ctx, reasons)) : null,
+    result.reasons.filter((r) => r.interpretation).map((r) => interpretation(ctx, r.interpretation, seen)),
+  ];
+}
 
-  if (result.taken_as_yes.length) {
-    body.push(el("ul", { class: "hsb-taken" }, result.taken_as_yes.map((t) => el("li", {}, t.note))));
-  }
-
-  if (result.behaviours.length) {
-    body.push(h("Each behaviour for this child"));
-    body.push(el("ul", { class: "hsb-behaviours" }, result.behaviours.map((b) => el("li", {},
-      badge(ctx, b.colour, b.colour_label), " ", b.text,
-      el("span", { class: "hsb-muted" }, ` (${ctx.data.bands[b.band] ? ctx.data.bands[b.band].label : b.band})`)))));
-  }
-
-  body.push(h("What to do next"));
-  body.push(el("ol", { class: "hsb-steps" }, result.steps.map((step) => el("li", {},
-    el("p", { class: "hsb-who" }, el("strong", {}, step.who)),
-    step.action ? el("p", {}, step.action) : null,
-    step.within ? el("p", {}, el("strong", {}, "Within: "), step.within) : null,
-    interpretation(ctx, step.interpretation),
-    step.contact ? el("p", { class: "hsb-contact" }, el("strong", {}, "Contact: "), step.contact.name,
-      step.contact.telephone ? [", telephone ", el("a", { href: `tel:${step.contact.telephone.replace(/[^0-9+]/g, "")}` }, step.contact.telephone)] : null,
-      step.contact.email ? [", email ", el("a", { href: `mailto:${step.contact.email}` }, step.contact.email)] : null) : null,
-    sectionLinks(ctx, step.sections)))));
-
-  if (result.unsure.length) {
-    body.push(h("What you were not sure of"));
-    body.push(el("ul", { class: "hsb-unsure" }, result.unsure.map((u) => el("li", {},
-      el("p", {}, u.note),
-      u.steps_if_yes.length ? el("p", { class: "hsb-muted" }, "If yes, also: ",
-        u.steps_if_yes.map((x, n) => [n ? "; " : "", `${x.who}: ${x.action.split(/(?<=[.:])\s/)[0]}`])) : null))));
-  }
-
-  if (result.referral_must_include.length) {
-    body.push(h("A referral must include"));
-    body.push(el("p", {}, ctx.data.referralIntroduction));
-    body.push(el("ul", {}, result.referral_must_include.map((item) => el("li", {}, item))));
-  }
-
-  body.push(h("Consent to share information"));
-  body.push(el("p", {}, result.consent.text));
-  if (result.consent.note) body.push(el("p", {}, result.consent.note));
-  body.push(el("p", {}, result.consent.always));
-  body.push(sectionLinks(ctx, result.consent.sections));
-
-  if (result.notes.length) {
-    body.push(h("Notes"));
-    body.push(el("ul", {}, result.notes.map((note) => el("li", {}, note))));
-  }
-
-  const reasons = [...new Set(result.reasons.flatMap((r) => r.sections))];
-  if (reasons.length) body.push(el("div", { class: "hsb-reasons" }, sectionLinks(ctx, reasons)));
-  const readings = result.reasons.filter((r) => r.interpretation);
-  if (readings.length) body.push(el("div", { class: "hsb-reasons" }, readings.map((r) => interpretation(ctx, r.interpretation))));
-
-  body.push(h("What you told the checker"));
-  const { yes, no: answeredNo, unsure: notSure } = told;
-  const listOrNone = (items) => (items.length ? el("ul", {}, items.map((q) => el("li", {}, q))) : "None");
-  body.push(el("dl", { class: "hsb-answers" },
+function toldPart(ctx, result, s, told, h) {
+  const seen = new Set();
+  const listOrNone = (items) => (items.length ? el("ul", {}, items.map((q) => el("li", {}, words(q, ctx.glossary, seen)))) : "None");
+  return [h("What you told the checker"), el("dl", { class: "hsb-answers" },
     el("dt", {}, "Age"), el("dd", {}, String(s.age)),
     s.developmental_band ? [el("dt", {}, "Development like"), el("dd", {}, ctx.data.bands[s.developmental_band].label)] : null,
     el("dt", {}, "Where you work"), el("dd", {}, ctx.data.settings[s.setting] || s.setting),
     el("dt", {}, "Behaviours"),
     el("dd", {}, s.behaviours.length ? el("ul", {}, result.behaviours.map((b) => el("li", {}, b.text))) : "None chosen"),
-    el("dt", {}, "Answered yes"),
-    el("dd", {}, listOrNone(yes)),
-    el("dt", {}, "Answered no"),
-    el("dd", {}, listOrNone(answeredNo)),
-    el("dt", {}, "Not sure"),
-    el("dd", {}, listOrNone(notSure))));
-  return body.filter(Boolean);
+    el("dt", {}, "Answered yes"), el("dd", {}, listOrNone(told.yes)),
+    el("dt", {}, "Answered no"), el("dd", {}, listOrNone(told.no)),
+    el("dt", {}, "Not sure"), el("dd", {}, listOrNone(told.unsure)))];
+}
+
+/**
+ * The result's parts, in reading order. ctx: {data (the page's data block), siteRoot,
+ * level (heading level), wide (a wide screen: "What happens next" starts open)};
+ * told: {yes, no, unsure}, the questions as the professional answered them.
+ * "What you were not sure of" comes straight after your own steps when a "yes" would
+ * raise the threshold (it is the safety-critical part), otherwise after the others'.
+ */
+export function resultParts(result, s, told, ctx) {
+  const full = { ...ctx, glossary: glossaryOf(ctx.data.glossary) };
+  const h = (text, attributes = {}) => el(`h${ctx.level}`, attributes, text);
+  const raised = result.possible_threshold !== result.threshold;
+  return [
+    headline(full, result),
+    ...yoursPart(full, result, h),
+    ...referralPart(full, result, h),
+    ...(raised ? unsurePart(full, result, h) : []),
+    ...nextPart(full, result),
+    ...(raised ? [] : unsurePart(full, result, h)),
+    ...consentPart(full, result, h),
+    ...whyPart(full, result, h),
+    ...toldPart(full, result, s, told, h),
+  ].flat().filter(Boolean);
+}
+
+/** Before printing, open every "What happens next" (and put each back as it was after). */
+export function openForPrint(result, printing) {
+  for (const details of result.querySelectorAll("details")) {
+    if (printing) {
+      details.dataset.wasOpen = details.open ? "1" : "";
+      details.open = true;
+    } else if (details.dataset.wasOpen !== undefined) {
+      details.open = details.dataset.wasOpen === "1";
+      delete details.dataset.wasOpen;
+    }
+  }
 }
