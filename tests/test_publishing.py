@@ -302,3 +302,17 @@ def test_a_renamed_section_anchor_is_refused_until_retired_and_then_still_lands(
     assert result.returncode == 0, result.stdout + result.stderr
     page = (site / "referral" / "social-care-responses" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'id="8-3-child-protection".*?<span id="8-3-child-protection-response"></span>', page, re.S)
+
+
+def test_a_connection_reset_by_the_browser_prints_no_traceback(capsys):
+    from hsb_review.pdf import serve
+    with serve(ROOT / "docs") as base:
+        import socket
+        from urllib.parse import urlsplit
+        port = urlsplit(base).port
+        with socket.create_connection(("127.0.0.1", port)) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            s.sendall(b"GET /index.md HTTP/1.1\r\nHost: x\r\n")   # then reset, mid-request
+        import time
+        time.sleep(0.5)
+    assert "Traceback" not in capsys.readouterr().err
