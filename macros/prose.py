@@ -27,6 +27,7 @@ TIMESCALE_CALL = re.compile(r"""\{\{\s*timescale\(\s*["']([^"']+)["']\s*(?:,\s*[
 ANY_CALL = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 # A length of time written in the page's own words ("3 days", "10 working days", "6 monthly").
 DURATION = re.compile(r"\b(\d+)\s*(working\s+days?|days?|hours?|weeks?|months?|monthly|weekly|years?)\b", re.I)
+WITHIN = re.compile(r"\bwithin\s+" + DURATION.pattern.removeprefix(r"\b"), re.I)   # a time limit in any section
 TELEPHONE = re.compile(r"(?<![\w/])0\d{2,4}[ \d]{6,10}\d")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 UNITS = {"working day": "working day", "day": "day", "hour": "hour", "week": "week", "weekly": "week",
@@ -138,6 +139,13 @@ def check_prose(p: Protocol, docs_dir: Path) -> list[str]:
                                     f"'{m.group(0)}' is written on the page, but the timescales of this section "
                                     f"come from data/timescales.toml ({ids}). Write {{{{ timescale(\"<id>\") }}}} "
                                     "instead, so the page and the checker always agree.")
+            elif number:
+                for m in WITHIN.finditer(own_words):
+                    problems.append(f"docs/{page} (line {_line(text, start, m.start())}), section {number}: "
+                                    f"'{m.group(0)}' is a timescale written on the page, but data/timescales.toml "
+                                    f"sets none in section {number}: add a [[timescale]] there with "
+                                    f"sections = [\"{number}\"] and write {{{{ timescale(\"<id>\") }}}} instead, so "
+                                    "the checker gives it too.")
             for pattern, field in ((TELEPHONE, "telephone"), (EMAIL, "email")):
                 for m in pattern.finditer(own_words):
                     owner = next((sv for sv in p.services

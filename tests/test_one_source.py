@@ -98,3 +98,11 @@ def test_durations_compare_numbers_and_units():
     assert durations("on a 6 monthly basis") == (Duration(6, "month"),)
     assert durations("every 6 months") == durations("6 monthly")
     assert durations("10 working days before release") != durations("10 days")
+
+
+def test_a_time_limit_typed_into_a_section_with_no_timescale_is_refused(project_copy):
+    edit(project_copy, "docs/other-services/schools.md", "{{ heading(\"12\") }}",
+         "{{ heading(\"12\") }}\n\nSchools should inform the social worker within 5 working days.")
+    problems = check_prose(decision_aid.load(project_copy / "data"), project_copy / "docs")
+    assert len(problems) == 1 and "section 12: 'within 5 working days' is a timescale written on the page" in problems[0]
+    assert 'sections = ["12"]' in problems[0]
