@@ -8,7 +8,9 @@ Prints figures, never fails (this is not a test). Medians of --runs runs (defaul
   (c) the baseline: a bare page that calls Pyodide's default loadPyodide() (from the npm
       package, as shipped) and runs 1+1, cold cache;
   (d) one decisionAid.assess call on a ready page: the round trip from the page, and the
-      time inside the worker (Python only).
+      time inside the worker (Python only);
+  (e) what the worker's integrity check costs: SHA-256 (WebCrypto) of the files each start
+      mode checks, timed in the page, and the worker's own stage marks (ms from its start).
 
 Targets (issue 4): (a)/(c) at most 0.35, (b)/(c) at most 0.2, assess under 5 ms.
 
@@ -157,6 +159,21 @@ def main() -> None:
                 }
                 return {page, worker};
             }""", SITUATIONS)
+            # (e) the integrity check's cost, on the same page (files from the service worker's cache).
+            hashing = page.evaluate("""async () => {
+                const bundle = await (await fetch("../assets/checker/bundle.json", {cache: "no-store"})).json();
+                const out = {snapshot: 0, bytecode: 0, mb: {snapshot: 0, bytecode: 0}};
+                for (const [rel, sha] of Object.entries(bundle.integrity)) {
+                    const bytes = await (await caches.match(new URL("../assets/checker/" + rel, location.href).href)).arrayBuffer();
+                    const t = performance.now();
+                    await crypto.subtle.digest("SHA-256", bytes);
+                    const ms = performance.now() - t;
+                    const modes = rel === bundle.snapshot ? ["snapshot"]
+                        : rel === bundle.wheel || rel === "bridge.py" || rel === bundle.stdlib ? ["bytecode"] : ["snapshot", "bytecode"];
+                    for (const m of modes) { out[m] += ms; out.mb[m] += bytes.byteLength / 1e6; }
+                }
+                return {...out, marks: window.decisionAid.info.marks};
+            }""")
             context.close()
             browser.close()
 
@@ -170,6 +187,9 @@ def main() -> None:
           f"{median(calls['worker']):.2f} ms inside the worker (median of 300)")
     print(f"  ratios: (a)/(c) = {median(cold) / c:.2f} (target <= 0.35), (b)/(c) = {median(warm) / c:.2f} (target <= 0.2)")
     print(f"  warm runs controlled by the service worker: {controlled}")
+    print(f"  (e) SHA-256 of the files checked: snapshot start {hashing['snapshot']:.0f} ms for "
+          f"{hashing['mb']['snapshot']:.1f} MB, bytecode start {hashing['bytecode']:.0f} ms for "
+          f"{hashing['mb']['bytecode']:.1f} MB; last warm start's marks: {hashing['marks']}")
 
 
 if __name__ == "__main__":

@@ -206,16 +206,19 @@ async function start() {
   }
   const wheel = useSnapshot ? null : get(bundle.wheel, "wheel");
   const bridge = useSnapshot ? null : get("bridge.py", "bridge");
-  const loaders = quiet(Promise.all([get(bundle.runtime + "pyodide.asm.mjs", "asm"), get(bundle.runtime + "pyodide.mjs", "loader")]));
+  const asm = get(bundle.runtime + "pyodide.asm.mjs", "asm");
+  const loader = get(bundle.runtime + "pyodide.mjs", "loader");
   const memory = useSnapshot ? new Uint8Array(bundle.snapshotMemory) : null;
   const filled = useSnapshot ? quiet(snapshotFile.then((b) => { mark("snapshot"); return unsparseInto(b, memory); })) : null;
   useCompiled(compiled, filled);
 
   // Everything is in and checked: from here on only the CPU works (decision-aid.js's watchdog).
-  quiet(Promise.all([compiled, filled, loaders, wheel, bridge, ...early.values()]).then(() => postMessage({ type: "files" })));
+  quiet(Promise.all([compiled, filled, asm, loader, wheel, bridge, ...early.values()]).then(() => postMessage({ type: "files" })));
 
-  await loaders;
-  import(new URL("pyodide.asm.mjs", runtime).href).catch(() => {}); // parses while the rest downloads
+  // Each script is imported only once its bytes are checked; pyodide.asm.mjs then parses
+  // while the rest downloads (loadPyodide() imports it again, from the module map).
+  asm.then(() => import(new URL("pyodide.asm.mjs", runtime).href)).catch(() => {});
+  await loader;
   let loadPyodide;
   try {
     ({ loadPyodide } = await import(new URL("pyodide.mjs", runtime).href));
@@ -223,6 +226,7 @@ async function start() {
     throw incomplete("import:loader");
   }
   mark("loader");
+  await asm;
 
   const options = { indexURL: runtime.href, stdLibURL: new URL(bundle.stdlib, HERE).href, stdout: () => {}, stderr: () => {} };
   if (memory) options._loadSnapshot = memory;
