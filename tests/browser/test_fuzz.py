@@ -37,7 +37,7 @@ def behaviour_for(age: int, n: int = 0) -> str:
 
 def answer_fields() -> list[str]:
     """The Situation's yes/no (or yes/no/unknown) answers, whatever they are called now."""
-    return [f.name for f in dataclasses.fields(da.Situation) if f.default in (False, None)]
+    return [f.name for f in dataclasses.fields(da.Situation) if "bool" in str(f.type)]
 
 
 B = behaviour_for(11)
