@@ -2,19 +2,16 @@
 
 After the pages are written (``on_post_build``) it adds to the built site:
 
-- ``assets/checker/pyodide/<hash>/``: only the Pyodide runtime files the checker needs,
-  copied from ``node_modules/pyodide`` (installed by ``npm ci``, exact version pinned in
-  package.json), with ``python_stdlib.zip`` replaced by a copy precompiled to bytecode
-  and ``pyodide-lock.json`` by one whose package list is empty.
-  The bytecode is made by Pyodide itself, run under Node at build time
-  (``hooks/pyodide_prepare.mjs``): no other interpreter can make it.
+- ``assets/checker/pyodide/<hash>/``: only the Pyodide runtime files the checker needs, from
+  ``node_modules/pyodide`` (pinned in package.json), with ``python_stdlib.zip`` precompiled to
+  bytecode by Pyodide itself under Node (``hooks/pyodide_prepare.mjs``: no other interpreter
+  can make it) and ``pyodide-lock.json`` with its package list emptied.
 - ``assets/checker/wheel/<hash>/*.whl``: ``decision_aid`` with its data, built by pip
   (``pip wheel --no-deps``) from pyproject.toml, which maps data/ into the package.
-- ``assets/checker/snapshot/<hash>/decision_aid.snapshot``: a memory snapshot of Pyodide
-  with decision_aid imported, its data loaded and the page's bridge functions defined
-  (docs/assets/checker/bridge.py), stored sparsely (zero pages left out).
-  It uses a private Pyodide API, so the browser checks it and falls back to the bytecode
-  start if it fails; a build where it cannot be made simply ships none.
+- ``assets/checker/snapshot/<hash>/decision_aid.snapshot``: a memory snapshot of Pyodide with
+  decision_aid imported and docs/assets/checker/bridge.py run, stored sparsely (zero pages
+  left out). A private Pyodide API, so the browser checks it and falls back to the bytecode
+  start if it fails; a build where it cannot be made ships none.
 - ``assets/checker/bundle.json``: what the worker loads, the SHA-256 of each of those
   files (the worker checks them before use), and a probe: one situation and the answer
   CPython gives for it with this very wheel, which the browser re-checks.
@@ -23,12 +20,10 @@ After the pages are written (``on_post_build``) it adds to the built site:
 - ``build-id.txt`` at the site root: that version alone, which pages fetch uncached to
   learn that a new build is published (file times play no part).
 
-Paths under a hash never change content, so the service worker may serve them from
-its cache first; everything else is fetched from the network first while online. The
-slow steps (bytecode, wheel, snapshot) are cached in ``.cache/browser_bundle/`` beside
-node_modules, keyed by a hash of every input (the npm runtime files included). The
-snapshot is reproducible: two builds of the same inputs give the same bytes, so an
-unchanged snapshot keeps its hashed name and users do not download it again.
+Paths under a hash never change content: the service worker serves them from its cache
+first. The slow steps (bytecode, wheel, snapshot) are cached in ``.cache/browser_bundle/``
+beside node_modules, keyed by a hash of every input (the npm runtime files included). The
+snapshot is reproducible (same inputs, same bytes), so it keeps its hashed name.
 """
 
 from __future__ import annotations
