@@ -47,6 +47,7 @@ const SAY = {
 const DOWNLOAD_MS = 300_000;
 const START_MS = { snapshot: 10_000, bytecode: 45_000 };
 const CALL_MS = 20_000;
+const OVERALL_MS = 720_000;   // whatever happens (slow downloads, retries), ready settles by then
 const RESTARTS = 3;
 
 // Bounds on input, checked before anything is posted to the worker.
@@ -332,6 +333,7 @@ export function createDecisionAid() {
   }
 
   spawn("snapshot");
+  setTimeout(() => { if (!info) fail("timeout"); }, OVERALL_MS);
   return Object.freeze({
     ready,
     assess: (situation) => call("assess", situation),
