@@ -16,6 +16,7 @@ from decision_aid.model import Band, Behaviour, Section
 from decision_aid.rules import bands_for_age
 
 from .render import render
+from .traffic_light import bands_by_age
 
 # The page with the static tables and the one with every threshold's steps: the
 # checker points to them when it cannot run. Docs paths, checked by the strict build.
@@ -54,11 +55,6 @@ def section_links(p: Protocol) -> dict[str, dict[str, str]]:
 def ages(p: Protocol) -> list[int]:
     """Every whole age the traffic light tool's bands cover."""
     return list(range(min(b.min_age for b in p.bands), max(b.max_age for b in p.bands) + 1))
-
-
-def bands_by_age(p: Protocol) -> list[Band]:
-    """The bands youngest first (by their ages, never by their names' spelling)."""
-    return sorted(p.bands, key=lambda b: (b.min_age, b.max_age))
 
 
 def colours_for_bands(p: Protocol) -> dict[str, dict[str, str]]:

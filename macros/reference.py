@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup
 
 from decision_aid import Protocol
@@ -72,8 +74,14 @@ def contacts_directory(p: Protocol) -> str:
     return render("contacts.md", services=p.services, links=p.links, cites=lambda refs: cites(p, refs))
 
 
+def term_anchor(term: str) -> str:
+    """A glossary entry's anchor on the Glossary page: 'AIM 2' -> 'term-aim-2', 'P&V' -> 'term-p-v'."""
+    return "term-" + re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
 def glossary_table(p: Protocol) -> str:
-    return render("glossary.md", terms=sorted(p.glossary, key=lambda t: t.term.lower()))
+    """Every abbreviation, A to Z; the board's own entries (words the protocol does not use) say so."""
+    return render("glossary.md", terms=sorted(p.glossary, key=lambda t: t.term.lower()), anchor=term_anchor)
 
 
 def abbreviations(p: Protocol) -> str:
