@@ -35,7 +35,7 @@ function register(build) {
 
 export async function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return null;
-  const build = await publishedBuild();
+  const build = await atLoad;
   // Offline (no build known), a saved worker stays as it is.
   if (!build && (await navigator.serviceWorker.getRegistration(ROOT.href))) return null;
   return register(build);
@@ -114,7 +114,7 @@ function watchForNewBuilds() {
   (async () => {
     // Online, the page was just fetched from the host, so it is the published build;
     // offline, it came from the saved copy.
-    const build = await publishedBuild();
+    const build = await atLoad;
     shown = build || (await savedVersion());
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.addEventListener("message", (event) => {
@@ -127,6 +127,7 @@ function watchForNewBuilds() {
   })();
 }
 
+const atLoad = publishedBuild();   // asked once as the page loads, shared by both uses
 const root = document.getElementById("hsb-checker");
 if (root) {
   startChecker(root, ROOT).finally(() => whenIdle(registerServiceWorker));
