@@ -139,6 +139,7 @@ BROKEN = {
     "the wheel damaged, its hash updated": lambda s: damage_wheel(s, rehashed=True),
     "the file list missing": lambda s: (s / "assets" / "checker" / "bundle.json").unlink(),
     "the worker missing": lambda s: (s / "assets" / "checker" / "worker.js").unlink(),
+    "the worker damaged": lambda s: (s / "assets" / "checker" / "worker.js").write_text("export const = ;\n"),
 }
 
 

@@ -149,6 +149,18 @@ export function toJSON(situation) {
   return text;
 }
 
+// Whether this browser can start module workers: it reads the `type` option only if it
+// knows it (the worker itself is never started: the address is not a script).
+function moduleWorkers() {
+  let known = false;
+  try {
+    new Worker("blob://", { get type() { known = true; return "module"; } }).terminate();
+  } catch {
+    // expected
+  }
+  return known;
+}
+
 // What start.js began (the worker and the file list), if it ran: taken over once.
 function takeEarlyStart() {
   const early = window.__hsbEarlyChecker;
@@ -306,10 +318,9 @@ export function createDecisionAid() {
         restart();
         return;
       }
-      // The worker's script did not run: the site's fault if it cannot be downloaded,
-      // else the browser's (no module workers).
-      fetch(WORKER, { cache: "no-store" }).then((r) => r.ok, () => false)
-        .then((found) => giveUp(found ? "browser-lacks" : "incomplete-site", found && mode === "snapshot"));
+      // The worker's script did not run: the browser's fault only if it has no module
+      // workers; else the script is missing or damaged.
+      giveUp(moduleWorkers() ? "incomplete-site" : "browser-lacks", false);
     };
     // What the early worker said before this script ran.
     if (adopted) for (const event of adopted.events.splice(0)) (event.type === "error" ? own.onerror : own.onmessage)(event);
