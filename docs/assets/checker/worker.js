@@ -95,7 +95,9 @@ async function savedCopies(url) {
 // from the service worker's saved copy if it is intact (a damaged one is deleted and
 // the good copy saved in its place), else from the network (once more, bypassing the
 // HTTP cache, if the first copy does not match).
-async function load(bundle, rel, what) {
+// onResponse(copy) sees each network response as it arrives (to compile while it downloads);
+// the bytes returned are always those of the last response it saw, or of a saved copy.
+async function load(bundle, rel, what, onResponse = null) {
   const url = new URL(rel, HERE).href;
   const expected = bundle.integrity[rel];
   if (!expected) throw incomplete(`no-hash:${what}`);
@@ -118,6 +120,7 @@ async function load(bundle, rel, what) {
       throw incomplete(`network:${what}`);
     }
     if (!response.ok) throw incomplete(`http-${response.status}:${what}`);
+    if (onResponse) onResponse(response.clone());
     const bytes = await response.arrayBuffer();
     if (verifiable && (await sha256(bytes)) !== expected) continue;
     if (repairIn) repairIn.put(url, new Response(bytes.slice(0), { headers: response.headers })).catch(() => {});
@@ -189,11 +192,16 @@ async function start() {
   mark("bundle");
   const runtime = new URL(bundle.runtime, HERE);
   const useSnapshot = MODE === "snapshot" && Boolean(bundle.snapshot) && Number.isInteger(bundle.snapshotMemory);
-  const get = (rel, what) => quiet(load(bundle, rel, what));
+  const get = (rel, what, onResponse) => quiet(load(bundle, rel, what, onResponse));
 
   // Every download starts at once.
-  const wasm = get(bundle.runtime + "pyodide.asm.wasm", "wasm");
-  const compiled = quiet(wasm.then((bytes) => WebAssembly.compile(bytes).catch(() => {
+  // Downloaded, the WebAssembly compiles as it arrives; the module is used only once the
+  // bytes it came from are checked (compiling runs nothing).
+  let streamed = null;
+  const wasm = get(bundle.runtime + "pyodide.asm.wasm", "wasm", (response) => {
+    streamed = WebAssembly.compileStreaming(response).catch(() => null);
+  });
+  const compiled = quiet(wasm.then(async (bytes) => (streamed && (await streamed)) || WebAssembly.compile(bytes).catch(() => {
     throw new CheckerError("browser-lacks", "wasm-compile");   // the bytes are the published ones
   })));
   compiled.then(() => mark("wasm"), () => {});
