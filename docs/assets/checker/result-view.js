@@ -118,11 +118,11 @@ function referralPart(ctx, result, h) {
     el("ul", {}, result.referral_must_include.map((item) => el("li", {}, words(item, ctx.glossary, seen))))];
 }
 
-// Consent to share information applies where information is shared: not to a result
-// whose threshold, and whose possible threshold, is the lowest ("No referral needed").
+// Consent to share information applies where information is shared for a referral: not
+// to a result at the lowest threshold ("No referral needed"). Where a "not sure" answer
+// could raise it, "What you were not sure of" says what a "yes" would mean.
 function consentPart(ctx, result, h) {
-  const lowest = ctx.data.thresholdOrder[0];
-  if (result.threshold === lowest && result.possible_threshold === lowest) return [];
+  if (result.threshold === ctx.data.thresholdOrder[0]) return [];
   const seen = new Set();
   return [h("Consent to share information"), el("p", {}, words(result.consent.text, ctx.glossary, seen)),
     result.consent.note ? el("p", {}, words(result.consent.note, ctx.glossary, seen)) : null,
