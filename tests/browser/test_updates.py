@@ -18,6 +18,7 @@ import time
 import pytest
 
 from .harness import Server, watch
+from .test_pages import TAGS
 from .variants import CONTROLLED_BY, ONLY_CACHE, SETTLE, bundle, copy_site, republish, set_times
 
 pytestmark = pytest.mark.browser
@@ -33,6 +34,11 @@ ASK = """async (make) => {
 ASK_ONE = ASK.replace("make()", "{age: 11, behaviours: [document.querySelector('#hsb-form input[type=checkbox]').value]}")
 RECORD_EVENTS = """() => { window.__outdated = [];
   window.addEventListener("decisionaid:outdated", (e) => window.__outdated.push(e.detail)); }"""
+
+AXE_NOTICE = """async (tags) => {
+  const result = await axe.run("#hsb-new-version", {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return result.violations.map(v => `${v.id}: ${v.help}`);
+}"""
 
 SAVED_HOME = """async (url) => {
   const names = await caches.keys();
@@ -91,7 +97,7 @@ def test_an_open_checker_stops_answering_once_a_new_build_takes_over(served_copy
     assert tab.evaluate(ASK_ONE.replace("async (make)", "async ()")) == {"ok": True}
 
 
-def test_without_a_service_worker_the_tab_learns_of_a_new_build_from_build_id(served_copy, new_context):
+def test_without_a_service_worker_the_tab_learns_of_a_new_build_from_build_id(served_copy, new_context, axe_source):
     copy, server = served_copy
     tab = new_context().new_page()
     tab.goto(server.url + "check/")
@@ -100,6 +106,8 @@ def test_without_a_service_worker_the_tab_learns_of_a_new_build_from_build_id(se
     old = republish(copy, "Build 2", V2)
     tab.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")   # the tab is shown again
     assert_outdated(tab, old)
+    tab.evaluate(axe_source)
+    assert tab.evaluate(AXE_NOTICE, TAGS) == [], "the notice passes axe"
 
 
 def test_a_same_second_redeploy_and_an_older_release_both_reach_the_user(served_copy, sw_context, site):
