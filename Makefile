@@ -47,6 +47,7 @@ test: setup-test
 bench: setup-test
 	$(BIN)/python bench/checker_startup.py
 	$(BIN)/python bench/assess.py
+	$(BIN)/python bench/teacher_tasks.py
 
 review: setup
 	$(BIN)/python -m hsb_review review

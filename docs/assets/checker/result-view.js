@@ -84,15 +84,19 @@ function yoursPart(ctx, result, h) {
   ];
 }
 
+// Each "not sure" answer says what a "yes" would change (always shown); the steps a "yes"
+// would add are listed under it, folded on phones like "What happens next".
 function unsurePart(ctx, result, h) {
   if (!result.unsure.length) return [];
   const seen = new Set();
+  const more = (steps) => el("details", { class: "hsb-if-yes", open: ctx.wide },
+    el("summary", {}, `If yes: ${steps.length} more ${steps.length === 1 ? "step" : "steps"}`),
+    el("ul", {}, steps.map((x) => el("li", {}, words(`${x.who}: ${x.action.split(/(?<=[.:])\s/)[0]}`, ctx.glossary, seen)))));
   return [
     h("What you were not sure of", { id: "hsb-unsure", tabindex: "-1" }),
     el("ul", { class: "hsb-unsure" }, result.unsure.map((u) => el("li", {},
       el("p", {}, words(u.note, ctx.glossary, seen)),
-      u.steps_if_yes.length ? el("p", { class: "hsb-muted" }, "If yes, also: ",
-        u.steps_if_yes.map((x, n) => [n ? "; " : "", words(`${x.who}: ${x.action.split(/(?<=[.:])\s/)[0]}`, ctx.glossary, seen)])) : null))),
+      u.steps_if_yes.length ? more(u.steps_if_yes) : null))),
   ];
 }
 
@@ -133,6 +137,9 @@ function whyPart(ctx, result, h) {
   const seen = new Set();
   const reasons = [...new Set(result.reasons.flatMap((r) => r.sections))];
   const band = (id) => (ctx.data.bands[id] ? ctx.data.bands[id].label : id);
+  // Notes already shown in full above (under "What you were not sure of", or just below) are not repeated.
+  const shown = new Set([...result.unsure.map((u) => u.note), ...result.taken_as_yes.map((x) => x.note)]);
+  const notes = result.notes.filter((note) => !shown.has(note));
   return [
     h("Why this result"),
     result.behaviours.length ? el("ul", { class: "hsb-behaviours" }, result.behaviours.map((b) => el("li", {},
@@ -141,7 +148,7 @@ function whyPart(ctx, result, h) {
       el("dt", {}, "Category"), el("dd", {}, result.category_label),
       el("dt", {}, "Threshold"), el("dd", {}, result.threshold_label)),
     result.taken_as_yes.length ? el("ul", { class: "hsb-taken" }, result.taken_as_yes.map((t) => el("li", {}, words(t.note, ctx.glossary, seen)))) : null,
-    result.notes.length ? el("ul", { class: "hsb-notes" }, result.notes.map((note) => el("li", {}, words(note, ctx.glossary, seen)))) : null,
+    notes.length ? el("ul", { class: "hsb-notes" }, notes.map((note) => el("li", {}, words(note, ctx.glossary, seen)))) : null,
     reasons.length ? el("div", { class: "hsb-reasons" }, sectionLinks(ctx, reasons)) : null,
     result.reasons.filter((r) => r.interpretation).map((r) => interpretation(ctx, r.interpretation, seen)),
   ];
@@ -175,8 +182,8 @@ export function resultParts(result, s, told, ctx) {
   return [
     headline(full, result),
     ...yoursPart(full, result, h),
-    ...referralPart(full, result, h),
     ...(raised ? unsurePart(full, result, h) : []),
+    ...referralPart(full, result, h),
     ...nextPart(full, result),
     ...(raised ? [] : unsurePart(full, result, h)),
     ...consentPart(full, result, h),
