@@ -323,6 +323,20 @@ def test_site_search_finds_everyday_words_and_puts_the_boards_pages_last(browser
         context.close()
 
 
+@pytest.mark.parametrize("path", ["referral/referral/", "appendix/traffic-light-tool/", "timescales/"])
+def test_printed_pages_use_text_of_at_least_11pt(browser, base_url, path):
+    context, page = open_page(browser, DESKTOP)
+    try:
+        page.goto(base_url + path)
+        page.emulate_media(media="print")
+        small = page.evaluate("""() => [...document.querySelectorAll('article :is(p, li, td, th, dd)')]
+            .filter(e => e.offsetParent && !e.closest('.hsb-print-header') && parseFloat(getComputedStyle(e).fontSize) < 11 * 96 / 72 - 0.01)
+            .map(e => e.tagName + ': ' + e.textContent.trim().slice(0, 40))""")
+        assert small == []
+    finally:
+        context.close()
+
+
 def test_the_glossary_asks_for_no_hover(browser, base_url):
     context, page = open_page(browser, PHONE)
     try:

@@ -31,8 +31,12 @@ export function behaviourList(root, data, ui) {
 
   // The colour each behaviour has for a child read in these bands (a linked item of the
   // other band may be more serious: the form never shows a less serious colour than the result).
+  let coloured = null;
   function showColours(bands) {
-    const differs = data.colourForBands[bands.join("+")] || {};
+    const key = bands.join("+");
+    if (key === coloured) return;
+    coloured = key;
+    const differs = data.colourForBands[key] || {};
     for (const o of options) {
       const colour = data.colours[differs[o.box.value] || o.listed];
       o.badge.textContent = colour.label;
