@@ -123,8 +123,9 @@ function referralPart(ctx, result, h) {
 }
 
 // Consent to share information applies where information is shared for a referral: not
-// to a result at the lowest threshold ("No referral needed"). Where a "not sure" answer
-// could raise it, "What you were not sure of" says what a "yes" would mean.
+// to a result at the lowest threshold (the first in data/thresholds.toml, where no referral
+// is made). Where a "not sure" answer could raise it, "What you were not sure of" says what
+// a "yes" would mean.
 function consentPart(ctx, result, h) {
   if (result.threshold === ctx.data.thresholdOrder[0]) return [];
   const seen = new Set();
