@@ -158,6 +158,13 @@ def test_a_changed_answer_marks_the_result_out_of_date_and_stops_printing(browse
     try:
         result_for(page, base_url, {"age": 10, "behaviours": ["9-13-sexual-harassment"]})
         assert page.is_hidden("#hsb-stale") and page.is_enabled("#hsb-print")
+        # On a phone "What happens next" starts folded; it is printed open, and folded again after.
+        opened = "() => [...document.querySelectorAll('#hsb-result details')].map(d => d.open)"
+        assert not any(page.evaluate(opened))
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        assert all(page.evaluate(opened))
+        page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+        assert not any(page.evaluate(opened))
         page.check("#hsb-q-police_involved-yes")
         assert page.is_visible("#hsb-stale") and page.is_disabled("#hsb-print")
         page.wait_for_function("() => document.getElementById('hsb-announce').textContent.includes('out of date')")

@@ -163,7 +163,7 @@ export function startChecker(root, siteRoot) {
     ui.resultBody.replaceChildren(...body);
     checked = JSON.stringify(s);
     ui.result.hidden = false;
-    setStale(false);
+    setStale(JSON.stringify(situation()) !== checked); // an answer changed while it was worked out
     ui.result.scrollIntoView({ block: "start" });
     ui.resultHeading.focus({ preventScroll: true });
     const yours = result.steps.filter((step) => step.yours);

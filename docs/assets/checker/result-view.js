@@ -40,14 +40,14 @@ function telephoneLink(number) {
 // so and names the route (the sentence is data: [notes] no_telephone).
 function contactLine(ctx, contact, mine, seen) {
   if (!contact) return null;
-  const email = contact.email ? [", email ", el("a", { href: `mailto:${contact.email}` }, contact.email)] : null;
+  const mail = contact.email ? el("a", { href: `mailto:${contact.email}` }, contact.email) : null;
   if (contact.telephone || !mine) {
     return el("p", { class: "hsb-contact" }, el("strong", {}, "Contact: "), words(contact.name, ctx.glossary, seen),
-      contact.telephone ? [", telephone ", telephoneLink(contact.telephone)] : null, email);
+      contact.telephone ? [", telephone ", telephoneLink(contact.telephone)] : null, mail ? [", email ", mail] : null);
   }
   return el("p", { class: "hsb-contact hsb-contact--no-number" },
     words(ctx.data.noTelephone.replace("{service}", () => contact.name), ctx.glossary, seen),
-    email ? [" Email: ", email.slice(1)] : null);
+    mail ? [" Email: ", mail] : null);
 }
 
 function stepItem(ctx, step, mine, seen) {
