@@ -105,6 +105,27 @@ def test_everyday_phrases_find_the_behaviour_they_describe(checker_page):
     assert len(PHRASES) >= 60
 
 
+def test_every_search_term_finds_its_behaviour(checker_page):
+    """The board's words (data/traffic_light.toml) each list their behaviour, and every other
+    behaviour of the band given the same words: a term never leads to one item alone
+    when the board gave it to a more serious one too."""
+    missed = []
+    for band in P.bands:
+        items = [b for b in P.behaviours if b.band == band.id]
+        terms = sorted({t for b in items for t in b.search_terms})
+        find(checker_page, band.min_age, "")
+        # Typed into the search box in the page itself: one round trip for all the band's terms.
+        shown = checker_page.evaluate("""(terms) => terms.map((term) => {
+            const box = document.getElementById('hsb-search');
+            box.value = term;
+            box.dispatchEvent(new Event('input'));
+            return [...document.querySelectorAll('.hsb-option')].filter(li => !li.hidden).map(li => li.querySelector('input').value);
+          })""", terms)
+        for term, listed in zip(terms, shown):
+            missed += [f"age {band.min_age}, “{term}”: {b.id}" for b in items if term in b.search_terms and b.id not in listed]
+    assert not missed, "\n".join(missed)
+
+
 @pytest.mark.parametrize("typed", ["touch", "touches", "touched", "touching", "tuoching", "grope", "groped", "gropping"])
 def test_word_forms_and_a_wrong_letter_still_find_it(checker_page, typed):
     assert "9-13-sexual-harassment" in find(checker_page, 10, typed)["shown"], typed
