@@ -91,7 +91,13 @@ export function startChecker(root, siteRoot) {
     return ui.age.value === "" ? [] : data.bandsByAge[ui.age.value] || [];
   }
 
-  const filterBehaviours = () => list.show(bandsShown(), ui.search.value);
+  // Once there is a list of behaviours to scroll through, "Check" stays in reach in a bar
+  // at the bottom of the form on a phone (checker.css).
+  function filterBehaviours() {
+    const bands = bandsShown();
+    ui.form.classList.toggle("hsb-form--listing", bands.length > 0);
+    list.show(bands, ui.search.value);
+  }
 
   // -- questions: only those that would change the answer -----------------------------
 
