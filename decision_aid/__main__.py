@@ -60,10 +60,11 @@ def _print_readable(result) -> None:
         print("\nA referral must include (section 6.1):")
         for item in d["referral_must_include"]:
             print(f"  - {item}")
-    print(f"\nConsent to share information (section {', '.join(d['consent']['sections'])}):")
-    for text in (d["consent"]["text"], d["consent"]["always"], d["consent"]["note"]):
-        if text:
-            print(wrap(text))
+    if d["consent"]:
+        print(f"\nConsent to share information (section {', '.join(d['consent']['sections'])}):")
+        for text in (d["consent"]["text"], d["consent"]["always"], d["consent"]["note"]):
+            if text:
+                print(wrap(text))
     if d["unsure"]:
         print("\nYou were not sure:")
         for u in d["unsure"]:

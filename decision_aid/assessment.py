@@ -102,7 +102,7 @@ class Assessment:
     unsure: tuple[Unsure, ...]
     steps: tuple[Step, ...]
     referral_must_include: tuple[str, ...]
-    consent: Consent
+    consent: Optional[Consent]     # None where no information is shared (below data's from_threshold)
     notes: tuple[str, ...]
     reasons: tuple[Reason, ...]
     protocol_version: str

@@ -254,6 +254,8 @@ class ConsentRule:
 class ConsentAlways:
     text: str
     sections: tuple[str, ...]
+    # Consent to share applies where information is shared: from this threshold up.
+    from_threshold: Optional[str] = None
 
 
 @dataclass(frozen=True)

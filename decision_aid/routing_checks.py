@@ -79,3 +79,7 @@ def check_routing(p: m.Protocol, where: dict[str, Where], problems: list[str]) -
         if f.implies is not None and f.implies not in question_ids:
             problems.append(f"{loc}: implies '{f.implies}' is not a question; use one of {', '.join(question_ids)}.")
     _check_same_facts(p, tl, problems)
+    start = p.consent_always.from_threshold
+    if start is not None and start not in [t.id for t in p.thresholds]:
+        problems.append(f"{where['sharing']('[consent_always]', 'x', None)}: from_threshold '{start}' is not one of "
+                        f"{', '.join(t.id for t in p.thresholds)}.")

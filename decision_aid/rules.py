@@ -230,6 +230,9 @@ def assess(p: m.Protocol, situation: Situation) -> Assessment:
     if reads:
         notes.append(p.notes.overlap_guidance)
     consent_rule = next(c for c in p.consent if c.min_age <= s.age <= c.max_age)
+    order = [t.id for t in p.thresholds]
+    start = p.consent_always.from_threshold
+    shares = start is None or order.index(base.threshold) >= order.index(start)
 
     return Assessment(
         colour=colour,
@@ -248,7 +251,7 @@ def assess(p: m.Protocol, situation: Situation) -> Assessment:
         steps=tuple(_step(p, x, colour, s.setting) for x in base.steps),
         referral_must_include=p.referral.must_include if answers["another_child_harmed"] else (),
         consent=Consent(text=consent_rule.text, always=p.consent_always.text,
-                        sections=p.consent_always.sections, note=consent_rule.note),
+                        sections=p.consent_always.sections, note=consent_rule.note) if shares else None,
         notes=tuple(dict.fromkeys(notes)),
         reasons=tuple(Reason(r.id, r.category, r.threshold, r.sections, r.provenance.source, r.provenance.reason)
                       for r in deciding),

@@ -191,3 +191,12 @@ def test_consent_follows_section_13_for_the_age(age, fragment):
 
 def test_the_ambiguous_age_16_is_flagged():
     assert "16" in da.assess({"age": 16, "indicators": ["frequency"]}).consent.note
+
+
+def test_consent_to_share_is_given_only_where_information_is_shared():
+    """Section 13 is about disclosure: with "No referral needed" nothing is shared."""
+    green = da.assess({"age": 16, "behaviours": ["13-17-solitary-masturbation"]})
+    assert green.threshold == "none" and green.consent is None
+    start = P.consent_always.from_threshold
+    for t in [t.id for t in P.thresholds][[t.id for t in P.thresholds].index(start):]:
+        assert t != "none"

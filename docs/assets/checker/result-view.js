@@ -122,12 +122,11 @@ function referralPart(ctx, result, h) {
     el("ul", {}, result.referral_must_include.map((item) => el("li", {}, words(item, ctx.glossary, seen))))];
 }
 
-// Consent to share information applies where information is shared for a referral: not
-// to a result at the lowest threshold (the first in data/thresholds.toml, where no referral
-// is made). Where a "not sure" answer could raise it, "What you were not sure of" says what
-// a "yes" would mean.
+// Consent to share information applies where information is shared (decision_aid leaves
+// it out below data/sharing.toml's from_threshold). Where a "not sure" answer could raise
+// the threshold, "What you were not sure of" says what a "yes" would mean.
 function consentPart(ctx, result, h) {
-  if (result.threshold === ctx.data.thresholdOrder[0]) return [];
+  if (!result.consent) return [];
   const seen = new Set();
   return [h("Consent to share information"), el("p", {}, words(result.consent.text, ctx.glossary, seen)),
     result.consent.note ? el("p", {}, words(result.consent.note, ctx.glossary, seen)) : null,
