@@ -200,9 +200,21 @@ export function startChecker(root, siteRoot) {
     ui.errors.replaceChildren();
   }
 
+  // The notice says what is wrong by decision-aid.js's error kind: the browser is blamed
+  // only when it lacks something ("browser-lacks"); the page's own text says that already.
+  const UNAVAILABLE_TITLES = {
+    "incomplete-site": "This copy of the site is incomplete",
+    timeout: "The checker did not start in time",
+    outdated: "A new version of the protocol is available",
+  };
+
   function showUnavailable(error) {
     failure = error;
     ui.status.textContent = error.message;
+    if (UNAVAILABLE_TITLES[error.kind]) {
+      $("hsb-unavailable-title").textContent = UNAVAILABLE_TITLES[error.kind];
+      $("hsb-unavailable-why").textContent = error.message;
+    }
     ui.unavailable.hidden = false;
     ui.form.querySelector('[type="submit"]').setAttribute("aria-describedby", "hsb-unavailable");
   }
@@ -233,8 +245,15 @@ export function startChecker(root, siteRoot) {
     try {
       result = await aid.assess(s);
     } catch (error) {
-      const target = s.age === undefined ? ui.age : ui.search;
-      showError(error.message, target);
+      if (error.name === "InvalidSituation") {
+        showError(error.message, s.age === undefined ? ui.age : ui.search);
+      } else if (error.kind === "timeout") {
+        ui.status.textContent = error.message;   // the checker has restarted itself: try again
+      } else {
+        showUnavailable(error);                  // outdated rules or a broken copy: never a form error
+        ui.unavailable.setAttribute("tabindex", "-1");
+        ui.unavailable.focus();
+      }
       return;
     } finally {
       if (aid.info && !ui.result.classList.contains("hsb-result--stale")) ui.status.textContent = "";
