@@ -1,10 +1,12 @@
-// The site's service worker. hooks/browser_bundle.py writes it to sw.js at the site root
+// The site's service worker. hooks/bundle_offline.py writes it to sw.js at the site root
 // (so it can control every page) and fills in BUILD: the build's version (a hash of every
-// built file), the list of those files, and the folders whose files never change
-// (their names carry a hash of their content).
+// built file), the list of the files to save (those the pages and the checker use), the
+// folders whose files never change (their names carry a hash of their content), and the
+// files it answers for by decompressing a saved .gzip (BUILD.gunzip).
 //
-// - Install: saves every file of this build in a cache named after the version. Files
-//   under a hashed folder that an earlier version already saved are copied from it.
+// - Install: saves every listed file in a cache named after the version. Files already
+//   there (the checker's worker saves what it downloaded and checked, see worker.js), or
+//   under a hashed folder that an earlier version already saved, are not downloaded.
 // - Activate: deletes every other version's cache and takes control of open pages.
 //   Then tells every open page which version now answers ({type: "activated", version}),
 //   so a page of an older build can say that a new version is available.
@@ -14,6 +16,8 @@
 //   re-upload of an older release reaches the user), and from the cache only when the
 //   network fails, so an old version is never shown while the site can be reached.
 //   build-id.txt is never answered from here: it is how pages learn of a new build.
+//   Pyodide's glue (pyodide.asm.mjs) is answered from its saved .gzip, decompressed: the
+//   checker's worker imports it by address here, as its policy allows no blob: module.
 // - Workers: the checker's worker script is served with the pages' Content-Security-
 //   Policy as a header (a worker takes its policy from its script's response; a meta tag
 //   cannot reach it), so the worker runs under the same policy as the pages.
@@ -110,6 +114,13 @@ async function cacheFirst(request, url) {
   return hit || ownFetch(request);
 }
 
+// A file saved only gzipped, decompressed (from the cache first, as it never changes).
+async function gunzipped(packed, type) {
+  const response = await cacheFirst(new Request(packed), packed);
+  if (!response.ok) return response;
+  return new Response(response.body.pipeThrough(new DecompressionStream("gzip")), { headers: { "Content-Type": type } });
+}
+
 // The response a worker's script gets: the same body, with the pages' policy as a header.
 async function withPolicy(response) {
   const resolved = await response;
@@ -144,7 +155,9 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== SCOPE.origin || !url.pathname.startsWith(SCOPE.pathname)) return;
   const path = sitePath(url);
   if (path === BUILD.buildId) return;
-  const response = immutable(path) ? cacheFirst(request, url) : networkFirst(request, url);
+  const packed = BUILD.gunzip[path];
+  const response = packed ? gunzipped(new URL(packed, SCOPE), "text/javascript")
+    : immutable(path) ? cacheFirst(request, url) : networkFirst(request, url);
   const worker = request.destination === "worker" || request.destination === "sharedworker";
   event.respondWith(worker ? withPolicy(response) : response);
 });

@@ -1,8 +1,9 @@
 """The browser bundle and the checker's form, checked without a browser.
 
-- the built site ships only the Pyodide runtime files the checker needs, the wheel with
-  the data, a probe answer that CPython agrees with, and a service worker listing
-  every file;
+- the built site ships only the Pyodide runtime files the checker needs (the large ones
+  gzipped, the standard library trimmed to what the checker imports), the wheel with
+  the data, a probe answer that CPython agrees with, and a service worker listing every
+  file the pages and the checker use, at most 10 MB in all;
 - the form is generated from data: every behaviour, question, indicator, band and
   setting is in it, and the page's data block cites every section a step can cite;
 - no rule or protocol wording is written in the page scripts.
@@ -10,12 +11,13 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
 import json
 import re
 import shutil
 import subprocess
-import struct
 import sys
 import zipfile
 from pathlib import Path
@@ -28,39 +30,40 @@ from decision_aid.loader import FILES
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from hooks import browser_bundle  # noqa: E402
+from hooks import browser_bundle, bundle_offline, bundle_runtime, bundle_snapshot  # noqa: E402
 from macros import checker  # noqa: E402
 
 P = da.protocol()
 SCRIPTS = sorted((ROOT / "docs" / "assets" / "checker").glob("*.js")) + [ROOT / "hooks" / "service_worker.js"]
 
 
-def unsparse(data: bytes) -> bytes:
-    """What worker.js does with the snapshot file."""
-    assert data[:8] == browser_bundle.SNAPSHOT_MAGIC
-    total, count = struct.unpack("<II", data[8:16])
-    memory = bytearray(total)
-    position = 16 + count * 8
-    for i in range(count):
-        offset, length = struct.unpack("<II", data[16 + i * 8:24 + i * 8])
-        memory[offset:offset + length] = data[position:position + length]
-        position += length
-    return bytes(memory)
+OFFLINE_LIMIT = 10_000_000   # bytes as stored: what a phone downloads from a host that compresses nothing
+CHECKER_DIR = Path("assets") / "checker"
+
+
+def bundle_of(site: Path) -> dict:
+    return json.loads((site / CHECKER_DIR / "bundle.json").read_text(encoding="utf-8"))
+
+
+def sw_build(site: Path) -> dict:
+    return json.loads(re.search(r"const BUILD = (\{.*?\});", (site / "sw.js").read_text(encoding="utf-8")).group(1))
 
 
 @pytest.mark.parametrize("raw", [bytes(10000), b"\1" * 5000, bytes(4096) + b"x" * 10 + bytes(9000) + b"yz",
                                  bytes(range(256)) * 70 + bytes(3)])
 def test_the_sparse_snapshot_format_round_trips(raw):
-    packed = browser_bundle.sparse(raw)
-    assert unsparse(packed) == raw
-    assert len(packed) <= len(raw) + 16 + 8 * (len(raw) // 4096 + 1)
+    packed = bundle_snapshot.sparse(raw, 5, 100)
+    assert bundle_snapshot.unsparse(packed) == (raw, 5, 100)
+    assert len(packed) <= len(raw) + bundle_snapshot.HEADER.size + 8 * (len(raw) // 4096 + 1)
+    with pytest.raises(ValueError):
+        bundle_snapshot.unsparse(packed + b"x")
 
 
 def test_pages_are_precached_under_the_address_they_are_asked_for():
-    assert browser_bundle.precache_url("index.html") == "./"
-    assert browser_bundle.precache_url("check/index.html") == "check/"
-    assert browser_bundle.precache_url("404.html") == "404.html"
-    assert browser_bundle.precache_url("assets/checker/site.js") == "assets/checker/site.js"
+    assert bundle_offline.precache_url("index.html") == "./"
+    assert bundle_offline.precache_url("check/index.html") == "check/"
+    assert bundle_offline.precache_url("404.html") == "404.html"
+    assert bundle_offline.precache_url("assets/checker/site.js") == "assets/checker/site.js"
 
 
 def test_the_root_of_a_page_is_found_from_its_url():
@@ -130,18 +133,36 @@ def test_no_rule_or_protocol_wording_is_written_in_the_scripts():
 
 
 def test_the_site_ships_only_the_runtime_files_the_checker_needs(site):
-    bundle = json.loads((site / "assets" / "checker" / "bundle.json").read_text(encoding="utf-8"))
-    runtime = site / "assets" / "checker" / bundle["runtime"]
-    assert sorted(p.name for p in runtime.iterdir()) == sorted([*browser_bundle.RUNTIME_FILES, browser_bundle.STDLIB])
-    assert len(list((site / "assets" / "checker" / "pyodide").iterdir())) == 1
+    bundle = bundle_of(site)
+    runtime = site / CHECKER_DIR / bundle["runtime"]
+    assert sorted(p.name for p in runtime.iterdir()) == sorted([
+        "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.mjs.gzip", "pyodide.asm.wasm.gzip", "pyodide-lock.json",
+        "python_stdlib.zip.gzip"])
+    assert len(list((site / CHECKER_DIR / "pyodide").iterdir())) == 1
     npm = ROOT / "node_modules" / "pyodide"
-    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
-        assert (runtime / name).read_bytes() == (npm / name).read_bytes(), name
+    assert (runtime / "pyodide.mjs").read_bytes() == (npm / "pyodide.mjs").read_bytes()
+    assert (runtime / "pyodide.asm.mjs").read_bytes() == (npm / "pyodide.asm.mjs").read_bytes()
+    for name in ("pyodide.asm.mjs", "pyodide.asm.wasm"):
+        assert gzip.decompress((runtime / (name + ".gzip")).read_bytes()) == (npm / name).read_bytes(), name
     lock = json.loads((runtime / "pyodide-lock.json").read_text(encoding="utf-8"))
     assert lock["packages"] == {}, "no package can ever be fetched from a CDN"
-    stdlib = zipfile.ZipFile(runtime / "python_stdlib.zip").namelist()
-    assert "os.pyc" in stdlib and "os.py" not in stdlib, "the standard library ships as bytecode"
     assert bundle["pyodide"] == json.loads((npm / "package.json").read_text())["version"]
+
+
+def test_the_standard_library_is_bytecode_trimmed_to_what_the_checker_imports(site):
+    bundle = bundle_of(site)
+    stdlib = zipfile.ZipFile(io.BytesIO(gzip.decompress((site / CHECKER_DIR / bundle["stdlib"]).read_bytes())))
+    names = set(stdlib.namelist())
+    assert not [n for n in names if n.endswith(".py")], "the standard library ships as bytecode"
+    for needed in ("json/__init__.pyc", "tomllib/_parser.pyc", "difflib.pyc", "dataclasses.pyc", "re/__init__.pyc",
+                   "_pyodide/_base.pyc", "pyodide/__init__.pyc"):
+        assert needed in names, needed
+    for unused in ("unittest/__init__.pyc", "tkinter/__init__.pyc", "email/message.pyc", "xml/dom/minidom.pyc"):
+        assert unused not in names, unused
+    # The library a restored snapshot is given holds only what it has not imported yet.
+    if bundle["snapshot"]:
+        rest = zipfile.ZipFile(site / CHECKER_DIR / bundle["snapshotStdlib"]).namelist()
+        assert not set(rest) & {"textwrap.pyc", "json/__init__.pyc", "difflib.pyc"}
 
 
 def test_the_wheel_carries_decision_aid_and_its_data(site):
@@ -159,33 +180,45 @@ def test_the_probe_is_what_cpython_answers_now(site):
     assert probe["result"] == da.assess(probe["situation"]).to_dict()
 
 
-def test_the_service_worker_lists_every_file_and_is_versioned_by_their_hash(site):
-    sw = (site / "sw.js").read_text(encoding="utf-8")
-    build = json.loads(re.search(r"const BUILD = (\{.*?\});", sw).group(1))
-    files = {browser_bundle.precache_url(p.relative_to(site).as_posix()) for p in site.rglob("*") if p.is_file()}
-    assert set(build["files"]) == files - {"sw.js", browser_bundle.BUILD_ID}, "build-id.txt is never precached"
-    bundle = json.loads((site / "assets" / "checker" / "bundle.json").read_text(encoding="utf-8"))
+def test_the_service_worker_saves_what_the_pages_use_and_is_versioned_by_every_file(site):
+    build = sw_build(site)
+    files = bundle_offline.site_files(site)
+    saved = set(build["files"])
+    runtime = f"assets/checker/{bundle_of(site)['runtime']}"
+    plain = runtime + "pyodide.asm.mjs"
+    for rel in files:
+        url = bundle_offline.precache_url(rel)
+        left_out = (rel in ("sw.js", bundle_offline.BUILD_ID) or rel.endswith(".map") or rel == plain
+                    or rel.startswith("assets/javascripts/lunr/"))    # the search index is English only
+        assert (url not in saved) == left_out, rel
+    assert build["gunzip"] == {plain: plain + ".gzip"}, "the glue is answered from its saved .gzip"
+    assert {"./", "check/", "404.html", "search/search_index.json", runtime + "pyodide.asm.wasm.gzip"} <= saved
+    bundle = bundle_of(site)
     assert build["version"] == bundle["build"]
-    generated = ("sw.js", "assets/checker/bundle.json", browser_bundle.BUILD_ID)
-    listed = sorted(p for p in (browser_bundle.site_files(site)) if p not in generated)
-    assert build["version"] == browser_bundle.build_version(site, listed)
-    assert (site / browser_bundle.BUILD_ID).read_text(encoding="utf-8").strip() == build["version"]
-    assert build["buildId"] == browser_bundle.BUILD_ID
+    listed = [p for p in files if p not in ("sw.js", "assets/checker/bundle.json", bundle_offline.BUILD_ID)]
+    assert build["version"] == bundle_offline.build_version(site, listed)
+    assert (site / bundle_offline.BUILD_ID).read_text(encoding="utf-8").strip() == build["version"]
+    assert build["buildId"] == bundle_offline.BUILD_ID
+
+
+def test_the_offline_copy_is_at_most_10_mb_as_stored(site):
+    """Deterministic: the sum of the sizes of the files the service worker saves."""
+    files = [rel for rel in bundle_offline.site_files(site) if bundle_offline.precache_url(rel) in sw_build(site)["files"]]
+    assert sum((site / rel).stat().st_size for rel in files) <= OFFLINE_LIMIT
 
 
 def test_bundle_json_carries_the_sha256_of_every_file_the_worker_loads(site):
-    checker_dir = site / "assets" / "checker"
-    bundle = json.loads((checker_dir / "bundle.json").read_text(encoding="utf-8"))
+    checker_dir = site / CHECKER_DIR
+    bundle = bundle_of(site)
     runtime = [bundle["runtime"] + p.name for p in (checker_dir / bundle["runtime"]).iterdir()]
-    expected = {*runtime, bundle["wheel"], "bridge.py", *([bundle["snapshot"]] if bundle["snapshot"] else [])}
-    assert set(bundle["integrity"]) == expected
+    snapshot = [bundle["snapshot"], bundle["snapshotStdlib"]] if bundle["snapshot"] else []
+    assert set(bundle["integrity"]) == {*runtime, bundle["wheel"], "bridge.py", *snapshot}
     for rel, sha in bundle["integrity"].items():
         assert hashlib.sha256((checker_dir / rel).read_bytes()).hexdigest() == sha, rel
 
 
 def test_the_worker_is_served_with_the_pages_policy_less_their_inline_script_hashes(site):
-    sw = (site / "sw.js").read_text(encoding="utf-8")
-    policy = json.loads(re.search(r"const BUILD = (\{.*?\});", sw).group(1))["workerPolicy"]
+    policy = sw_build(site)["workerPolicy"]
     page = (site / "index.html").read_text(encoding="utf-8")
     page_policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
     assert re.sub(r" 'sha256-[^']*'", "", page_policy) == policy
@@ -196,11 +229,11 @@ def test_every_npm_runtime_file_is_in_the_cache_keys(tmp_path):
     """A damaged or changed runtime (the wasm included) is never matched with a cached build step."""
     npm = tmp_path / "pyodide"
     shutil.copytree(ROOT / "node_modules" / "pyodide", npm)
-    before = browser_bundle.runtime_key(npm, "314.0.7")
-    for name in (*browser_bundle.RUNTIME_FILES, browser_bundle.STDLIB):
+    before = bundle_runtime.runtime_key(npm, "314.0.7")
+    for name in bundle_runtime.NPM_FILES:
         with (npm / name).open("ab") as f:
             f.write(b"\0")
-        after = browser_bundle.runtime_key(npm, "314.0.7")
+        after = bundle_runtime.runtime_key(npm, "314.0.7")
         assert after != before, name
         before = after
 
@@ -217,14 +250,22 @@ def test_every_page_loads_the_checker_script_and_styles(site):
 
 
 def test_the_snapshot_is_reproducible(site, tmp_path):
-    """Made again from the same inputs, the snapshot has the same bytes, so its hashed name
-    is unchanged and users are not made to download it again after a redeploy."""
-    checker_dir = site / "assets" / "checker"
-    bundle = json.loads((checker_dir / "bundle.json").read_text(encoding="utf-8"))
+    """Made again from the same inputs, the snapshot (and the library it is restored with)
+    has the same bytes, so its hashed name is unchanged and users are not made to download
+    it again after a redeploy."""
+    checker_dir = site / CHECKER_DIR
+    bundle = bundle_of(site)
     if not bundle["snapshot"]:
         pytest.skip("built without a snapshot (HSB_NO_SNAPSHOT=1)")
-    raw = tmp_path / "again.bin"
-    subprocess.run(["node", str(browser_bundle.NODE_SCRIPT), "snapshot", str(ROOT / "node_modules" / "pyodide"),
-                    str(checker_dir / bundle["stdlib"]), str(checker_dir / bundle["wheel"]),
-                    str(checker_dir / "bridge.py"), str(raw)], check=True, capture_output=True, timeout=300)
-    assert browser_bundle.sparse(raw.read_bytes()) == (checker_dir / bundle["snapshot"]).read_bytes()
+    stdlib = tmp_path / "python_stdlib.zip"
+    stdlib.write_bytes(gzip.decompress((checker_dir / bundle["stdlib"]).read_bytes()))
+    raw, rest = tmp_path / "again.bin", tmp_path / "rest.zip"
+    made = subprocess.run(["node", str(bundle_runtime.NODE_SCRIPT), "snapshot", str(ROOT / "node_modules" / "pyodide"),
+                           str(stdlib), str(checker_dir / bundle["wheel"]), str(checker_dir / "bridge.py"), str(raw),
+                           str(rest)], check=True, capture_output=True, text=True, timeout=300)
+    xor = json.loads(made.stdout.splitlines()[-1])
+    packed = tmp_path / "again.snapshot"
+    packed.write_bytes(bundle_snapshot.sparse(raw.read_bytes(), xor["xorOffset"], xor["xorLength"]))
+    again = bundle_runtime.gzipped(packed, tmp_path / "again.snapshot.gzip")
+    assert again.read_bytes() == (checker_dir / bundle["snapshot"]).read_bytes()
+    assert rest.read_bytes() == (checker_dir / bundle["snapshotStdlib"]).read_bytes()

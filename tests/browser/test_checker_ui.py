@@ -157,7 +157,7 @@ def test_a_missing_answer_gets_the_modules_message_and_focus(page, base_url):
 def test_the_form_works_before_python_is_ready(context, base_url):
     """Slow start: the form is usable at once, says it is preparing, and answers when ready."""
     release = []
-    context.route("**/pyodide.asm.wasm", lambda route: release.append(route))
+    context.route("**/pyodide.asm.wasm.gzip", lambda route: release.append(route))
     page = context.new_page()
     page.goto(base_url + "check/")
     assert page.locator("#hsb-form").is_visible()
@@ -175,7 +175,7 @@ def test_the_form_works_before_python_is_ready(context, base_url):
 
 
 def test_when_python_cannot_start_the_page_says_so_and_points_to_the_tables(context, base_url):
-    context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    context.route("**/pyodide.asm.wasm.gzip", lambda route: route.abort())
     page = context.new_page()
     page.goto(base_url + "check/")
     page.wait_for_selector("#hsb-unavailable:not([hidden])", timeout=60_000)

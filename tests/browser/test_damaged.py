@@ -4,7 +4,8 @@ Each case copies the built site and damages it (no rebuild): the start-up snapsh
 zeroed at several offsets, truncated, or taken from another build; the same with its
 SHA-256 in bundle.json changed to match (as a faulty build would publish it), which only
 the probe and the watchdog can catch; missing or damaged runtime files, wheel, file list
-and worker. The checker must, within a bound, either be ready (from bytecode) and give
+and worker; gzipped files damaged with their SHA-256 changed to match, which only gzip's
+own check (CRC-32, length) can catch. The checker must, within a bound, either be ready (from bytecode) and give
 CPython's answers, or fail with the plain "incomplete site" message: no traceback, no
 path, no blame on the browser. A damaged copy saved by the service worker is replaced,
 and offline the checker still starts from bytecode.
@@ -12,14 +13,14 @@ and offline the checker still starts from bytecode.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from hooks import browser_bundle
+from hooks import bundle_runtime, bundle_snapshot
 from .harness import Server, watch
 from .variants import (ASSESS_ALL, SETTLE, bundle, copy_site, cpython, file_of, plain, rehash, sample_situations,
                        write_bundle, zero)
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 BOUND_MS = 60_000   # the watchdog allows a snapshot 10 s once its files are in, then starts from bytecode
+WASM = "pyodide.asm.wasm.gzip"
 INCOMPLETE = "This copy of the site is incomplete; the traffic light tables and What happens next still work."
 SAVED = "() => document.getElementById('hsb-build').textContent.includes('Saved on this device')"
 
@@ -42,12 +44,15 @@ def foreign_snapshot(site, tmp_path_factory) -> Path:
         pytest.skip("built without a snapshot")
     bridge = folder / "bridge.py"
     bridge.write_text((checker_dir / "bridge.py").read_text(encoding="utf-8") + "\nHSB_ANOTHER_BUILD = 1\n")
-    raw = folder / "raw.bin"
-    subprocess.run(["node", str(browser_bundle.NODE_SCRIPT), "snapshot", str(ROOT / "node_modules" / "pyodide"),
-                    str(checker_dir / b["stdlib"]), str(checker_dir / b["wheel"]), str(bridge), str(raw)],
-                   check=True, capture_output=True, timeout=300)
-    out = folder / "decision_aid.snapshot"
-    out.write_bytes(browser_bundle.sparse(raw.read_bytes()))
+    stdlib = folder / "python_stdlib.zip"
+    stdlib.write_bytes(gzip.decompress((checker_dir / b["stdlib"]).read_bytes()))
+    raw, rest = folder / "raw.bin", folder / "rest.zip"
+    made = bundle_runtime.node("snapshot", ROOT / "node_modules" / "pyodide", stdlib, checker_dir / b["wheel"], bridge,
+                               raw, rest, what="a snapshot of another build")
+    assert rest.read_bytes() == file_of(site, b["snapshotStdlib"]).read_bytes()
+    packed = folder / "decision_aid.snapshot"
+    packed.write_bytes(bundle_snapshot.sparse(raw.read_bytes(), made["xorOffset"], made["xorLength"]))
+    out = bundle_runtime.gzipped(packed, folder / bundle_snapshot.SNAPSHOT)
     assert out.read_bytes() != file_of(site, b["snapshot"]).read_bytes()
     return out
 
@@ -122,6 +127,12 @@ def without_snapshot(site: Path) -> None:
     write_bundle(site, content)
 
 
+def damage_gzip(site: Path, rel: str) -> None:
+    """Bytes changed inside the compressed data, and the SHA-256 in bundle.json changed to match."""
+    zero(file_of(site, rel), 0.5, length=4096)
+    rehash(site, rel)
+
+
 def damage_wheel(site: Path, rehashed: bool) -> None:
     without_snapshot(site)
     wheel = file_of(site, bundle(site)["wheel"])
@@ -131,7 +142,11 @@ def damage_wheel(site: Path, rehashed: bool) -> None:
 
 
 BROKEN = {
-    "the WebAssembly truncated": lambda s: truncate(file_of(s, bundle(s)["runtime"] + "pyodide.asm.wasm")),
+    "the WebAssembly truncated": lambda s: truncate(file_of(s, bundle(s)["runtime"] + WASM)),
+    "the WebAssembly's gzip damaged, its hash updated": lambda s: damage_gzip(s, bundle(s)["runtime"] + WASM),
+    "the glue's gzip damaged, its hash updated": lambda s: damage_gzip(s, bundle(s)["runtime"] + "pyodide.asm.mjs.gzip"),
+    "the standard library's gzip damaged, its hash updated": lambda s: (without_snapshot(s),
+                                                                        damage_gzip(s, bundle(s)["stdlib"])),
     "the standard library missing": lambda s: (without_snapshot(s), file_of(s, bundle(s)["stdlib"]).unlink()),
     "the lock file missing": lambda s: file_of(s, bundle(s)["runtime"] + "pyodide-lock.json").unlink(),
     "the Pyodide loader damaged": lambda s: zero(file_of(s, bundle(s)["runtime"] + "pyodide.mjs"), 0.2, 4096),

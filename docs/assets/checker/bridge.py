@@ -42,9 +42,19 @@ def hsb_relevant_questions(text):
 
 
 def hsb_warm_up():
-    """Fill decision_aid's and re's caches (pure functions only) before a snapshot is taken."""
+    """Fill decision_aid's and re's caches (pure functions only) before a snapshot is taken.
+
+    Also the build's record of which standard library modules the checker imports
+    (hooks/pyodide_prepare.mjs keeps only those), so every kind of answer is asked
+    for here: each behaviour, the questions, and each kind of bad input."""
     p = decision_aid.protocol()
     for behaviour in p.behaviours:
         band = p.band(behaviour.band)
         hsb_assess(json.dumps({"age": band.min_age, "behaviours": [behaviour.id]}))
-    hsb_relevant_questions(json.dumps({"age": p.bands[0].max_age, "behaviours": [p.behaviours[0].id]}))
+    first = {"age": p.bands[0].max_age, "behaviours": [p.behaviours[0].id]}
+    hsb_relevant_questions(json.dumps(first))
+    for bad in ({**first, "behaviours": [p.behaviours[0].id + "x"]}, {**first, "age": -1}, {**first, "age": "x"},
+                {**first, "unknown": True}, {**first, "indicators": ["x"]}, {**first, "setting": "x"}, [], "x"):
+        hsb_assess(json.dumps(bad))
+        hsb_relevant_questions(json.dumps(bad))
+    hsb_assess("{")

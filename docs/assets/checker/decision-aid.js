@@ -161,6 +161,15 @@ function moduleWorkers() {
   return known;
 }
 
+// The worker's first message (worker.js; start.js sends the same): the file list, whether
+// a service worker answers its requests (it then imports Pyodide's glue by address, not as
+// a blob: module), and whether one will be registered (it then saves what it downloaded
+// for offline use).
+function workerMessage(files) {
+  const sw = navigator.serviceWorker;
+  return { bundle: files, controlled: Boolean(sw && sw.controller), save: Boolean(sw) };
+}
+
 // What start.js began (the worker and the file list), if it ran: taken over once.
 function takeEarlyStart() {
   const early = window.__hsbEarlyChecker;
@@ -270,7 +279,7 @@ export function createDecisionAid() {
       }
     }
     const own = worker;
-    if (!adopted) bundle.then((files) => own.postMessage({ bundle: files }));
+    if (!adopted) bundle.then((files) => own.postMessage(workerMessage(files)));
     const giveUp = (kind, retry) => {
       if (own !== worker || failure) return;
       stop();

@@ -20,7 +20,11 @@
     var bundle = fetch(new URL("bundle.json", script.src), { cache: "no-store" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .catch(function () { return null; });
-    bundle.then(function (files) { worker.postMessage({ bundle: files }); });
+    // As decision-aid.js's workerMessage(): see there.
+    var sw = navigator.serviceWorker;
+    bundle.then(function (files) {
+      worker.postMessage({ bundle: files, controlled: Boolean(sw && sw.controller), save: Boolean(sw) });
+    });
     Object.defineProperty(window, "__hsbEarlyChecker", {
       value: { worker: worker, bundle: bundle, events: events, started: started },
       configurable: true,

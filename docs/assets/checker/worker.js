@@ -2,7 +2,7 @@
 // the page never freezes while Python starts or works. decision-aid.js talks to it.
 //
 // Start-up, fastest first (the files are listed in bundle.json, made by
-// hooks/browser_bundle.py, with the SHA-256 of each):
+// hooks/browser_bundle.py, with the SHA-256 of each file as stored):
 //   "snapshot": restore a memory snapshot taken at build time with decision_aid imported,
 //               its data loaded and bridge.py's functions defined. It uses a private
 //               Pyodide API, so the restored interpreter must first give, for a probe
@@ -11,17 +11,25 @@
 //               decision_aid wheel and run bridge.py.
 // The worker's name picks the mode: decision-aid.js starts a "bytecode" worker if a
 // "snapshot" one fails, or does not start in time (its watchdog).
-// Every file is checked against its SHA-256 before use. A saved copy (the service
-// worker's cache) that does not match is deleted and downloaded again.
+// The large files are gzipped (<name>.gzip, as no static host compresses them) and
+// decompressed here with DecompressionStream. Every file is checked against its SHA-256
+// before use: the stored, compressed bytes, so a damaged copy is never decompressed; a
+// gzip stream also carries a CRC-32 of its content, which DecompressionStream checks.
+// A saved copy (the service worker's cache) that does not match is deleted and
+// downloaded again. On a first visit, what was downloaded and checked is saved once the
+// checker is ready, in the cache the service worker will use, so it is not downloaded twice.
 //
-// Messages in:  {bundle: <bundle.json's content, or null>} first, from the page; then
+// Messages in:  {bundle: <bundle.json's content, or null>, controlled, save} first, from the
+//               page (controlled: a service worker answers this worker's requests; save:
+//               the page will register one); then
 //               {id, op: "assess" | "relevant_questions", situation: <JSON text>}
 // Messages out: {type: "files"} once every file is in and checked; {type: "ready", ...}
 //               or {type: "failed", kind, code, retry}; then per request one
 //               {id, ok: <JSON text>, ms} or {id, error: <message>, ms}, or {id, broken: true}
 //               if Python itself stopped working (the page then starts a new worker).
 // kind: "incomplete-site" (a file is missing, damaged or unreachable) or "browser-lacks".
-// Nothing is stored or sent anywhere: requests go only to the site's own files.
+// Nothing is stored or sent anywhere: requests go only to the site's own files, and only
+// those files are saved.
 
 const HERE = new URL("./", import.meta.url);
 const MODE = self.name === "bytecode" ? "bytecode" : "snapshot";
@@ -91,13 +99,19 @@ async function savedCopies(url) {
   return found;
 }
 
+// Files downloaded and checked here, saved for offline use once the checker is ready.
+const toSave = [];
+// The service worker's cache for this build (hooks/service_worker.js: "hsb-site-" + version).
+const offlineCache = (build) => `hsb-site-${build}`;
+
 // The bytes of one of the bundle's files, checked against bundle.json's SHA-256:
 // from the service worker's saved copy if it is intact (a damaged one is deleted and
 // the good copy saved in its place), else from the network (once more, bypassing the
 // HTTP cache, if the first copy does not match).
 // onResponse(copy) sees each network response as it arrives (to compile while it downloads);
 // the bytes returned are always those of the last response it saw, or of a saved copy.
-async function load(bundle, rel, what, onResponse = null) {
+// Downloaded bytes are kept for saving (saveForOffline) unless `save` is false.
+async function load(bundle, rel, what, { onResponse = null, save = true } = {}) {
   const url = new URL(rel, HERE).href;
   const expected = bundle.integrity[rel];
   if (!expected) throw incomplete(`no-hash:${what}`);
@@ -124,41 +138,66 @@ async function load(bundle, rel, what, onResponse = null) {
     const bytes = await response.arrayBuffer();
     if (verifiable && (await sha256(bytes)) !== expected) continue;
     if (repairIn) repairIn.put(url, new Response(bytes.slice(0), { headers: response.headers })).catch(() => {});
+    else if (verifiable && save) toSave.push([url, bytes, response.headers]);
     return bytes;
   }
   throw incomplete(`integrity:${what}`);
 }
 
-// The snapshot file without its zero pages (hooks/browser_bundle.py: sparse()): header
-// (magic, memory size, run count), the runs' (offset, length), then the runs' bytes,
-// copied into `memory`, a zeroed image of the size bundle.json announced.
+const gunzipStream = (body) => body.pipeThrough(new DecompressionStream("gzip"));
+
+// The decompressed bytes of a checked .gzip file (a stream that fails its CRC rejects).
+async function gunzip(bytes, what, retry = false) {
+  try {
+    return await new Response(gunzipStream(new Blob([bytes]).stream())).arrayBuffer();
+  } catch {
+    throw incomplete(`gzip:${what}`, retry);
+  }
+}
+
+// The snapshot file, once decompressed (hooks/bundle_snapshot.py: sparse()): header
+// (magic, memory size, run count, XOR offset and length), the runs' (offset, length),
+// then the runs' bytes, copied into `memory`, a zeroed image of the size bundle.json
+// announced. Returns where the image must still be XORed with a fresh instance's memory.
 function unsparseInto(buffer, memory) {
   const bytes = new Uint8Array(buffer);
   const view = new DataView(buffer);
   const bad = () => incomplete("snapshot-format", true);
-  if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== "HSBSNAP1" ||
+  if (bytes.length < 24 || new TextDecoder().decode(bytes.subarray(0, 8)) !== "HSBSNAP2" ||
       view.getUint32(8, true) !== memory.length) throw bad();
   const count = view.getUint32(12, true);
-  let position = 16 + count * 8;
+  const xor = { offset: view.getUint32(16, true), length: view.getUint32(20, true) };
+  if (xor.offset + xor.length > memory.length) throw bad();
+  let position = 24 + count * 8;
   for (let i = 0; i < count; i++) {
-    const offset = view.getUint32(16 + i * 8, true);
-    const length = view.getUint32(20 + i * 8, true);
+    const offset = view.getUint32(24 + i * 8, true);
+    const length = view.getUint32(28 + i * 8, true);
     if (position + length > bytes.length || offset + length > memory.length) throw bad();
     memory.set(bytes.subarray(position, position + length), offset);
     position += length;
   }
   if (position !== bytes.length) throw bad();
-  return memory;
+  return { memory, xor };
+}
+
+// The snapshot's static data was stored XORed with the memory a fresh instance starts
+// with (the wasm's data segments: the same bytes, so nearly all zeros); undo that.
+function unxor({ memory, xor }, fresh) {
+  const start = new Uint8Array(fresh, 0, Math.min(xor.length, fresh.byteLength));
+  if (start.length !== xor.length) throw incomplete("snapshot-format", true);
+  const image = memory.subarray(xor.offset, xor.offset + xor.length);
+  for (let i = 0; i < image.length; i++) image[i] ^= start[i];
 }
 
 // The WebAssembly module compiles while Pyodide's JavaScript loads; Pyodide's own
 // instantiateStreaming() then just instantiates it, once the snapshot's memory image
-// (`after`) is filled in.
-function useCompiled(compiled, after) {
+// (`snapshot`) is filled in, and completes that image from the fresh instance's memory.
+function useCompiled(compiled, snapshot) {
   WebAssembly.instantiateStreaming = async (source, imports) => {
-    const [module] = await Promise.all([compiled, after]);
+    const [module, image] = await Promise.all([compiled, snapshot]);
     mark("instantiate");
     const instance = await WebAssembly.instantiate(module, imports);
+    if (image) unxor(image, instance.exports.memory.buffer);
     mark("instantiated");
     return { module, instance };
   };
@@ -174,8 +213,8 @@ let receiveBundle;
 const fromPage = new Promise((resolve) => { receiveBundle = resolve; });
 
 async function fileList() {
-  const bundle = await fromPage;
-  if (bundle) return bundle;
+  const { bundle, ...page } = await fromPage;
+  if (bundle) return { bundle, page };
   let response;
   try {
     response = await networkFetch(new URL("bundle.json", HERE), { cache: "no-store" });
@@ -183,49 +222,85 @@ async function fileList() {
     throw incomplete("network:bundle");
   }
   if (!response.ok) throw incomplete(`http-${response.status}:bundle`);
-  return response.json().catch(() => { throw incomplete("json:bundle"); });
+  return { bundle: await response.json().catch(() => { throw incomplete("json:bundle"); }), page };
+}
+
+// Pyodide's JavaScript glue (pyodide.asm.mjs), from its checked .gzip: imported as a blob:
+// module where this worker may (no policy: a first visit, a host that sends no headers).
+// Under the service worker, whose policy allows no blob: script, the same address as on
+// the host: the service worker answers it from the saved .gzip; where a host's own policy
+// refuses it, the host's plain copy, checked first.
+async function importGlue(bundle, gz, controlled) {
+  const rel = bundle.runtime + "pyodide.asm.mjs";
+  const url = new URL(rel, HERE).href;
+  if (!controlled) {
+    const blob = URL.createObjectURL(new Blob([await gunzip(await gz, "asm")], { type: "text/javascript" }));
+    try {
+      return await import(blob);
+    } catch {
+      await load(bundle, rel, "asm-plain", { save: false });   // never saved: not in the offline list
+    } finally {
+      URL.revokeObjectURL(blob);
+    }
+  } else {
+    await gz;   // the saved copy the service worker answers from is checked (and repaired)
+  }
+  return import(url);
 }
 
 async function start() {
-  const bundle = await fileList();
+  const { bundle, page } = await fileList();
   if (!bundle || !bundle.integrity || !bundle.probe) throw incomplete("bundle");
   mark("bundle");
   const runtime = new URL(bundle.runtime, HERE);
-  const useSnapshot = MODE === "snapshot" && Boolean(bundle.snapshot) && Number.isInteger(bundle.snapshotMemory);
-  const get = (rel, what, onResponse) => quiet(load(bundle, rel, what, onResponse));
+  const useSnapshot = MODE === "snapshot" && Boolean(bundle.snapshot && bundle.snapshotStdlib) &&
+    Number.isInteger(bundle.snapshotMemory);
+  const get = (rel, what, onResponse) => quiet(load(bundle, rel, what, { onResponse }));
 
   // Every download starts at once.
-  // Downloaded, the WebAssembly compiles as it arrives; the module is used only once the
-  // bytes it came from are checked (compiling runs nothing).
+  // Downloaded, the WebAssembly decompresses and compiles as it arrives; the module is
+  // used only once the bytes it came from are checked (compiling runs nothing).
+  const wasmType = { headers: { "Content-Type": "application/wasm" } };
+  const compile = (body) => WebAssembly.compileStreaming(new Response(gunzipStream(body), wasmType));
   let streamed = null;
-  const wasm = get(bundle.runtime + "pyodide.asm.wasm", "wasm", (response) => {
-    streamed = WebAssembly.compileStreaming(response).catch(() => null);
+  const wasm = get(bundle.runtime + "pyodide.asm.wasm.gzip", "wasm", (response) => {
+    streamed = compile(response.body).catch(() => null);
   });
-  const compiled = quiet(wasm.then(async (bytes) => (streamed && (await streamed)) || WebAssembly.compile(bytes).catch(() => {
-    throw new CheckerError("browser-lacks", "wasm-compile");   // the bytes are the published ones
-  })));
+  const compiled = quiet(wasm.then(async (bytes) => (streamed && (await streamed)) ||
+    compile(new Blob([bytes]).stream()).catch(async () => {
+      await gunzip(bytes, "wasm");   // a damaged stream is the site's fault; else the browser's
+      throw new CheckerError("browser-lacks", "wasm-compile");
+    })));
   compiled.then(() => mark("wasm"), () => {});
   const snapshotFile = useSnapshot
     ? quiet(get(bundle.snapshot, "snapshot").catch((e) => { throw incomplete(e.code, true); }))
     : null;
-  // A restored snapshot already holds the standard library: Pyodide asks only for the lock.
-  for (const name of useSnapshot ? ["pyodide-lock.json"] : ["pyodide-lock.json", "python_stdlib.zip"]) {
-    early.set(new URL(name, runtime).href, get(bundle.runtime + name, name));
-  }
+  // Pyodide fetches its lock file and standard library itself: it gets the checked copies.
+  // A restored snapshot already holds every module it imported: it gets the small rest.
+  const stdlib = useSnapshot ? bundle.snapshotStdlib : bundle.stdlib;
+  early.set(new URL("pyodide-lock.json", runtime).href, get(bundle.runtime + "pyodide-lock.json", "lock"));
+  early.set(new URL(stdlib, HERE).href, useSnapshot ? get(stdlib, "stdlib")
+    : quiet(get(stdlib, "stdlib").then((bytes) => gunzip(bytes, "stdlib"))));
+  // It asks for the WebAssembly too, which is compiled here (useCompiled): an empty answer.
+  early.set(new URL("pyodide.asm.wasm", runtime).href, Promise.resolve(new Uint8Array(0)));
   const wheel = useSnapshot ? null : get(bundle.wheel, "wheel");
   const bridge = useSnapshot ? null : get("bridge.py", "bridge");
-  const asm = get(bundle.runtime + "pyodide.asm.mjs", "asm");
+  const asm = get(bundle.runtime + "pyodide.asm.mjs.gzip", "asm");
   const loader = get(bundle.runtime + "pyodide.mjs", "loader");
   const memory = useSnapshot ? new Uint8Array(bundle.snapshotMemory) : null;
-  const filled = useSnapshot ? quiet(snapshotFile.then((b) => { mark("snapshot"); return unsparseInto(b, memory); })) : null;
-  useCompiled(compiled, filled);
+  const image = useSnapshot ? quiet(snapshotFile.then(async (b) => {
+    mark("snapshot");
+    return unsparseInto(await gunzip(b, "snapshot", true), memory);
+  })) : null;
+  useCompiled(compiled, image);
 
   // Everything is in and checked: from here on only the CPU works (decision-aid.js's watchdog).
-  quiet(Promise.all([compiled, filled, asm, loader, wheel, bridge, ...early.values()]).then(() => postMessage({ type: "files" })));
+  quiet(Promise.all([compiled, image, asm, loader, wheel, bridge, ...early.values()]).then(() => postMessage({ type: "files" })));
 
-  // Each script is imported only once its bytes are checked; pyodide.asm.mjs then parses
-  // while the rest downloads (loadPyodide() imports it again, from the module map).
-  asm.then(() => import(new URL("pyodide.asm.mjs", runtime).href)).catch(() => {});
+  // The glue is imported (and parsed) as soon as its bytes are checked, while the rest downloads.
+  const glue = quiet(importGlue(bundle, asm, page.controlled).catch((e) => {
+    throw e instanceof CheckerError ? e : incomplete("import:asm");
+  }));
   await loader;
   let loadPyodide;
   try {
@@ -234,13 +309,15 @@ async function start() {
     throw incomplete("import:loader");
   }
   mark("loader");
-  await asm;
+  const createPyodideModule = (await glue).default;
+  mark("glue");
 
-  const options = { indexURL: runtime.href, stdLibURL: new URL(bundle.stdlib, HERE).href, stdout: () => {}, stderr: () => {} };
+  const options = { indexURL: runtime.href, stdLibURL: new URL(stdlib, HERE).href, createPyodideModule,
+    stdout: () => {}, stderr: () => {} };
   if (memory) options._loadSnapshot = memory;
   let pyodide;
   try {
-    pyodide = await Promise.race([loadPyodide(options), unless(compiled), ...(filled ? [unless(filled)] : [])]);
+    pyodide = await Promise.race([loadPyodide(options), unless(compiled), ...(image ? [unless(image)] : [])]);
   } catch (e) {
     throw e instanceof CheckerError ? e : incomplete("start", useSnapshot);
   }
@@ -280,6 +357,21 @@ async function start() {
     ms: Math.round(performance.now() - started),
     origin: performance.timeOrigin + started,
   });
+  if (page.save) saveForOffline(bundle.build);
+  else toSave.length = 0;
+}
+
+// After the first answer can be given, never before: what was downloaded and checked goes
+// into the cache the service worker of this build fills (it then skips these files).
+async function saveForOffline(build) {
+  try {
+    const cache = await caches.open(offlineCache(build));
+    for (const [url, bytes, headers] of toSave.splice(0)) {
+      if (!(await cache.match(url))) await cache.put(url, new Response(bytes, { headers }));
+    }
+  } catch {
+    // Storage unavailable or full: the service worker downloads them itself.
+  }
 }
 
 function answer(event) {
@@ -311,7 +403,7 @@ function answer(event) {
 const waiting = [];
 let starting = true;
 onmessage = (event) => {
-  if (event.data && "bundle" in event.data) receiveBundle(event.data.bundle);
+  if (event.data && "bundle" in event.data) receiveBundle(event.data);
   else if (!starting) answer(event);
   else waiting.push(event);
 };
