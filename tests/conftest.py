@@ -48,6 +48,22 @@ def project_copy(tmp_path) -> Path:
     return copy
 
 
+@pytest.fixture
+def data(tmp_path) -> Path:
+    """A throw-away copy of data/ alone, for the loader's checks."""
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    return folder
+
+
+def problems(folder: Path) -> str:
+    """What the loader says of ``folder`` (it must refuse it)."""
+    import decision_aid as da
+    with pytest.raises(da.DataError) as err:
+        da.load(folder)
+    return str(err.value)
+
+
 def edit(folder: Path, name: str, old: str, new: str, count: int = 1) -> None:
     """Replace ``old`` by ``new`` in ``folder/name``, as a board member's edit would."""
     path = folder / name

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 import decision_aid as da
 
-from conftest import ROOT, edit, run_mkdocs_build
-
-
-@pytest.fixture
-def data(tmp_path) -> Path:
-    folder = tmp_path / "data"
-    shutil.copytree(ROOT / "data", folder)
-    return folder
-
-
-def problems(folder: Path) -> str:
-    with pytest.raises(da.DataError) as err:
-        da.load(folder)
-    return str(err.value)
+from conftest import ROOT, edit, problems, run_mkdocs_build
 
 
 def test_the_real_data_is_valid():

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,20 +16,7 @@ import pytest
 import decision_aid as da
 from decision_aid.text_checks import markup_problem, url_problem
 
-from conftest import ROOT, edit
-
-
-@pytest.fixture
-def data(tmp_path) -> Path:
-    folder = tmp_path / "data"
-    shutil.copytree(ROOT / "data", folder)
-    return folder
-
-
-def problems(folder: Path) -> str:
-    with pytest.raises(da.DataError) as err:
-        da.load(folder)
-    return str(err.value)
+from conftest import ROOT, edit, problems  # noqa: F401  (data: a fixture in conftest)
 
 
 def set_field(folder: Path, file: str, after: str, field: str, value: str) -> int:
