@@ -225,25 +225,27 @@ async function fileList() {
   return { bundle: await response.json().catch(() => { throw incomplete("json:bundle"); }), page };
 }
 
-// Pyodide's JavaScript glue (pyodide.asm.mjs), from its checked .gzip: imported as a blob:
-// module where this worker may (no policy: a first visit, a host that sends no headers).
-// Under the service worker, whose policy allows no blob: script, the same address as on
-// the host: the service worker answers it from the saved .gzip; where a host's own policy
-// refuses it, the host's plain copy, checked first.
-async function importGlue(bundle, gz, controlled) {
-  const rel = bundle.runtime + "pyodide.asm.mjs";
+// A module of Pyodide's (its loader pyodide.mjs, or its glue pyodide.asm.mjs, shipped as
+// a .gzip), run from the very bytes that were checked: imported as a blob: module where
+// this worker may (no policy: a first visit, a host that sends no headers). Under the
+// service worker, whose policy allows no blob: script, by its address: the service worker
+// answers from the saved copy just checked (the glue decompressed from its .gzip). Where a
+// host's own policy refuses blob: modules, by its address too (the glue's plain copy,
+// checked first).
+async function importChecked(bundle, rel, bytes, controlled, gzipped) {
   const url = new URL(rel, HERE).href;
   if (!controlled) {
-    const blob = URL.createObjectURL(new Blob([await gunzip(await gz, "asm")], { type: "text/javascript" }));
+    const code = gzipped ? await gunzip(await bytes, rel) : await bytes;
+    const blob = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
     try {
       return await import(blob);
     } catch {
-      await load(bundle, rel, "asm-plain", { save: false });   // never saved: not in the offline list
+      if (gzipped) await load(bundle, rel, "plain", { save: false });   // never saved: not in the offline list
     } finally {
       URL.revokeObjectURL(blob);
     }
   } else {
-    await gz;   // the saved copy the service worker answers from is checked (and repaired)
+    await bytes;
   }
   return import(url);
 }
@@ -297,17 +299,11 @@ async function start() {
   // Everything is in and checked: from here on only the CPU works (decision-aid.js's watchdog).
   quiet(Promise.all([compiled, image, asm, loader, wheel, bridge, ...early.values()]).then(() => postMessage({ type: "files" })));
 
-  // The glue is imported (and parsed) as soon as its bytes are checked, while the rest downloads.
-  const glue = quiet(importGlue(bundle, asm, page.controlled).catch((e) => {
-    throw e instanceof CheckerError ? e : incomplete("import:asm");
-  }));
-  await loader;
-  let loadPyodide;
-  try {
-    ({ loadPyodide } = await import(new URL("pyodide.mjs", runtime).href));
-  } catch {
-    throw incomplete("import:loader");
-  }
+  // Each is imported (and parsed) as soon as its bytes are checked, while the rest downloads.
+  const imported = (rel, bytes, what, gzipped) => quiet(importChecked(bundle, bundle.runtime + rel, bytes,
+    page.controlled, gzipped).catch((e) => { throw e instanceof CheckerError ? e : incomplete(`import:${what}`); }));
+  const glue = imported("pyodide.asm.mjs", asm, "asm", true);   // the .gzip's name less ".gzip"
+  const { loadPyodide } = await imported("pyodide.mjs", loader, "loader", false);
   mark("loader");
   const createPyodideModule = (await glue).default;
   mark("glue");
