@@ -3,9 +3,10 @@
 Prints figures, never fails. Runs the project's own pinned Lighthouse (package.json,
 devDependencies: node_modules/.bin/lighthouse) against Debian's Chromium
 (CHROME_PATH=/usr/bin/chromium, headless, --no-sandbox), on the built site served from
-127.0.0.1 like a plain static host (no compression, no caching headers). Each page runs
---runs times in a fresh profile; medians are printed, as scores move with the machine's
-load (2 cores here, shared).
+127.0.0.1 twice: by a host that compresses nothing and sets no caching headers (the test
+server), and by one that gzips text files, as most hosts do. Each page runs --runs times
+in a fresh profile; medians are printed, as scores move with the machine's load (2 cores
+here, shared).
 
 Goals (issue 12): on check/ performance at least 0.95 and total blocking time under 200 ms;
 accessibility and best practices 1.00 on every page.
@@ -29,13 +30,27 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import Server, chromium_path  # noqa: E402
-from bench_site import build_site, load_average  # noqa: E402
+from bench_site import GzipHost, build_site, load_average  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 PAGES = {"home": "", "Appendix 1": "appendix/traffic-light-tool/", "check/": "check/"}
 CATEGORIES = ("performance", "accessibility", "best-practices")
+HOSTS = {"plain": "a host that compresses nothing", "gzip": "a gzip-serving host"}
 METRICS = {"first-contentful-paint": "FCP", "largest-contentful-paint": "LCP", "total-blocking-time": "TBT",
            "cumulative-layout-shift": "CLS", "speed-index": "SI"}
+
+
+class _Plain:
+    """The test server (tests/browser/server.py), yielding its address."""
+
+    def __init__(self, site: Path):
+        self.server = Server(site)
+
+    def __enter__(self) -> str:
+        return self.server.start().url
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.stop()
 
 
 def lighthouse(url: str, out: Path) -> dict:
@@ -58,20 +73,27 @@ def main() -> None:
     parser.add_argument("--site", type=Path, help="an already built site (default: build one now)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", nargs="*", choices=list(PAGES), default=list(PAGES), help="default: all three")
+    parser.add_argument("--hosts", nargs="*", choices=list(HOSTS), default=list(HOSTS), help="default: both")
     args = parser.parse_args()
     if not LIGHTHOUSE.is_file():
         sys.exit("node_modules/.bin/lighthouse is missing: run 'npm ci' (make setup).")
     with tempfile.TemporaryDirectory(prefix="hsb-lighthouse-") as tmp_name:
         tmp = Path(tmp_name)
         site = args.site or build_site(tmp / "site")
-        results: dict[str, list[dict]] = {name: [] for name in args.pages}
-        with Server(site) as server:
-            for _ in range(max(1, args.runs)):
-                for name in args.pages:
-                    results[name].append(lighthouse(server.url + PAGES[name], tmp / "report.json"))
+        for host in args.hosts:
+            with (_Plain if host == "plain" else GzipHost)(site) as url:
+                results: dict[str, list[dict]] = {name: [] for name in args.pages}
+                for _ in range(max(1, args.runs)):
+                    for name in args.pages:
+                        results[name].append(lighthouse(url + PAGES[name], tmp / "report.json"))
+            report(HOSTS[host], results, args.runs)
+
+
+def report(host: str, results: dict[str, list[dict]], runs_each: int) -> None:
     version = next(iter(results.values()))[0]["version"]
     print()
-    print(f"Lighthouse {version}, mobile simulation, median of {args.runs} runs each; load average {load_average()}")
+    print(f"Lighthouse {version}, mobile simulation, {host}, median of {runs_each} runs each; "
+          f"load average {load_average()}")
     for name, runs in results.items():
         scores = {c: statistics.median(r["scores"][c] for r in runs) for c in CATEGORIES}
         metrics = {m: statistics.median(r["metrics"][m] for r in runs) for m in METRICS.values()}
