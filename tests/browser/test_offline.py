@@ -1,5 +1,6 @@
-"""Offline: after one visit, every page and the checker work with the server stopped, and a
-new publication replaces the saved copy at the next online visit.
+"""Offline: after one visit, every page and the checker work with the server stopped (the
+runtime saved gzipped, as published), and a new publication replaces the saved copy at the
+next online visit.
 
 Each test runs its own server (it is killed to go offline) and checks that answers came
 from the service worker, not from the browser's HTTP cache.
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.browser
 SITUATION = {"age": 13, "behaviours": [next(b.id for b in da.protocol().behaviours if b.band == "13-17")],
              "police_involved": True}
 SAVED = "() => document.getElementById('hsb-build').textContent.includes('Saved on this device')"
+SAVED_URLS = "async () => (await (await caches.open((await caches.keys())[0])).keys()).map((r) => r.url)"
 
 
 def cache_names(page) -> list[str]:
@@ -42,9 +44,16 @@ def test_after_one_visit_pages_and_checker_work_with_the_server_stopped(site, of
         page.goto(server.url + "check/")
         page.evaluate("() => window.decisionAid.ready")
         page.wait_for_function(SAVED, timeout=120_000)   # the service worker saved the whole site
+        saved = page.evaluate(SAVED_URLS)
     finally:
         server.stop()
     assert server.process.poll() is not None
+    # Saved as published: the large runtime files gzipped, nothing else of them.
+    bundle = json.loads((site / "assets" / "checker" / "bundle.json").read_text(encoding="utf-8"))
+    runtime = server.url + "assets/checker/" + bundle["runtime"]
+    assert {runtime + "pyodide.asm.wasm.gzip", runtime + "pyodide.asm.mjs.gzip", runtime + "python_stdlib.zip.gzip",
+            server.url + "assets/checker/" + bundle["snapshot"]} <= set(saved)
+    assert runtime + "pyodide.asm.mjs" not in saved and not [u for u in saved if u.endswith(".map")]
 
     response = page.goto(server.url + "check/")
     assert response.ok and response.from_service_worker
