@@ -1,8 +1,7 @@
 // The checker's module Web Worker: runs the decision_aid Python package in Pyodide, so
 // the page never freezes while Python starts or works. decision-aid.js talks to it.
 //
-// Start-up, fastest first (the files are listed in bundle.json, made by
-// hooks/browser_bundle.py, with the SHA-256 of each file as stored):
+// Start-up, fastest first (files listed in bundle.json, made by hooks/browser_bundle.py):
 //   "snapshot": restore a memory snapshot taken at build time with decision_aid imported,
 //               its data loaded and bridge.py's functions defined. It uses a private
 //               Pyodide API, so the restored interpreter must first give, for a probe
@@ -11,25 +10,24 @@
 //               decision_aid wheel and run bridge.py.
 // The worker's name picks the mode: decision-aid.js starts a "bytecode" worker if a
 // "snapshot" one fails, or does not start in time (its watchdog).
-// The large files are gzipped (<name>.gzip, as no static host compresses them) and
-// decompressed here with DecompressionStream. Every file is checked against its SHA-256
-// before use: the stored, compressed bytes, so a damaged copy is never decompressed; a
-// gzip stream also carries a CRC-32 of its content, which DecompressionStream checks.
-// A saved copy (the service worker's cache) that does not match is deleted and
-// downloaded again. On a first visit, what was downloaded and checked is saved once the
-// checker is ready, in the cache the service worker will use, so it is not downloaded twice.
+// The large files are gzipped (<name>.gzip: few static hosts compress them) and
+// decompressed here. Every file is checked against its SHA-256 in bundle.json before use:
+// the stored bytes, so a damaged copy is never decompressed (gzip's CRC-32, checked by
+// DecompressionStream, then covers the rest). A saved copy (the service worker's cache)
+// that does not match is deleted and downloaded again. On a first visit, what was
+// downloaded and checked is saved once the checker is ready, in the cache the service
+// worker will use, so nothing is downloaded twice.
 //
-// Messages in:  {bundle: <bundle.json's content, or null>, controlled, save} first, from the
-//               page (controlled: a service worker answers this worker's requests; save:
-//               the page will register one); then
-//               {id, op: "assess" | "relevant_questions", situation: <JSON text>}
+// Messages in:  {bundle: <bundle.json, or null>, controlled, save} first, from the page
+//               (controlled: a service worker answers this worker's requests; save: the
+//               page will register one); then {id, op: "assess" | "relevant_questions",
+//               situation: <JSON text>}
 // Messages out: {type: "files"} once every file is in and checked; {type: "ready", ...}
 //               or {type: "failed", kind, code, retry}; then per request one
 //               {id, ok: <JSON text>, ms} or {id, error: <message>, ms}, or {id, broken: true}
 //               if Python itself stopped working (the page then starts a new worker).
 // kind: "incomplete-site" (a file is missing, damaged or unreachable) or "browser-lacks".
-// Nothing is stored or sent anywhere: requests go only to the site's own files, and only
-// those files are saved.
+// Nothing is sent anywhere: requests go only to the site's own files, only those are saved.
 
 const HERE = new URL("./", import.meta.url);
 const MODE = self.name === "bytecode" ? "bytecode" : "snapshot";
@@ -37,10 +35,9 @@ const started = performance.now();
 const marks = {};
 const mark = (name) => { marks[name] = Math.round(performance.now() - started); };
 
-// The pages' policy, in code: this worker asks only this site for anything. After the
-// first visit the service worker also serves this script with the pages'
-// Content-Security-Policy header; on the first visit (before it controls the page) and
-// on hosts that cannot send headers, this is what holds.
+// The pages' policy, in code: this worker asks only this site for anything. Under the
+// service worker this script also gets the pages' Content-Security-Policy as a header;
+// on a first visit and on hosts that send no headers, this is what holds.
 const ownFetch = globalThis.fetch.bind(globalThis);
 const own = (url) => new URL(url, HERE).origin === self.location.origin;
 function refused(url) {
@@ -104,13 +101,12 @@ const toSave = [];
 // The service worker's cache for this build (hooks/service_worker.js: "hsb-site-" + version).
 const offlineCache = (build) => `hsb-site-${build}`;
 
-// The bytes of one of the bundle's files, checked against bundle.json's SHA-256:
-// from the service worker's saved copy if it is intact (a damaged one is deleted and
-// the good copy saved in its place), else from the network (once more, bypassing the
-// HTTP cache, if the first copy does not match).
-// onResponse(copy) sees each network response as it arrives (to compile while it downloads);
-// the bytes returned are always those of the last response it saw, or of a saved copy.
-// Downloaded bytes are kept for saving (saveForOffline) unless `save` is false.
+// The bytes of one of the bundle's files, checked against bundle.json's SHA-256: from the
+// service worker's saved copy if it is intact (a damaged one is deleted, the good copy
+// saved in its place), else from the network (once more, bypassing the HTTP cache, if the
+// first copy does not match). onResponse(copy) sees each network response as it arrives
+// (to compile while it downloads); the bytes returned are always those of the last
+// response it saw, or of a saved copy. Downloads are kept for saveForOffline() unless `save` is false.
 async function load(bundle, rel, what, { onResponse = null, save = true } = {}) {
   const url = new URL(rel, HERE).href;
   const expected = bundle.integrity[rel];
@@ -155,10 +151,9 @@ async function gunzip(bytes, what, retry = false) {
   }
 }
 
-// The snapshot file, once decompressed (hooks/bundle_snapshot.py: sparse()): header
-// (magic, memory size, run count, XOR offset and length), the runs' (offset, length),
-// then the runs' bytes, copied into `memory`, a zeroed image of the size bundle.json
-// announced. Returns where the image must still be XORed with a fresh instance's memory.
+// The snapshot, decompressed (hooks/bundle_snapshot.py: sparse()): header (magic, memory
+// size, run count, XOR offset and length), the runs' (offset, length), then their bytes,
+// copied into `memory` (zeroed, of the size bundle.json announced).
 function unsparseInto(buffer, memory) {
   const bytes = new Uint8Array(buffer);
   const view = new DataView(buffer);
@@ -180,8 +175,8 @@ function unsparseInto(buffer, memory) {
   return { memory, xor };
 }
 
-// The snapshot's static data was stored XORed with the memory a fresh instance starts
-// with (the wasm's data segments: the same bytes, so nearly all zeros); undo that.
+// The snapshot's static data is stored XORed with a fresh instance's memory (the wasm's
+// data segments: mostly the same bytes, so nearly all zeros): undo that.
 function unxor({ memory, xor }, fresh) {
   const start = new Uint8Array(fresh, 0, Math.min(xor.length, fresh.byteLength));
   if (start.length !== xor.length) throw incomplete("snapshot-format", true);
@@ -225,13 +220,10 @@ async function fileList() {
   return { bundle: await response.json().catch(() => { throw incomplete("json:bundle"); }), page };
 }
 
-// A module of Pyodide's (its loader pyodide.mjs, or its glue pyodide.asm.mjs, shipped as
-// a .gzip), run from the very bytes that were checked: imported as a blob: module where
-// this worker may (no policy: a first visit, a host that sends no headers). Under the
-// service worker, whose policy allows no blob: script, by its address: the service worker
-// answers from the saved copy just checked (the glue decompressed from its .gzip). Where a
-// host's own policy refuses blob: modules, by its address too (the glue's plain copy,
-// checked first).
+// Pyodide's loader (pyodide.mjs) or glue (pyodide.asm.mjs.gzip), run from the checked bytes
+// as a blob: module where no policy forbids it (a first visit). Else by address: under the
+// service worker (its policy allows no blob: script), from the saved copy just checked; on
+// a host whose own policy refuses them, from its plain copy, checked first.
 async function importChecked(bundle, rel, bytes, controlled, gzipped) {
   const url = new URL(rel, HERE).href;
   if (!controlled) {
@@ -259,9 +251,8 @@ async function start() {
     Number.isInteger(bundle.snapshotMemory);
   const get = (rel, what, onResponse) => quiet(load(bundle, rel, what, { onResponse }));
 
-  // Every download starts at once.
-  // Downloaded, the WebAssembly decompresses and compiles as it arrives; the module is
-  // used only once the bytes it came from are checked (compiling runs nothing).
+  // Every download starts at once. The WebAssembly decompresses and compiles as it arrives;
+  // the module is used only once the bytes it came from are checked (compiling runs nothing).
   const wasmType = { headers: { "Content-Type": "application/wasm" } };
   const compile = (body) => WebAssembly.compileStreaming(new Response(gunzipStream(body), wasmType));
   let streamed = null;
@@ -342,17 +333,9 @@ async function start() {
   if (!probe.ok || JSON.stringify(probe.ok) !== JSON.stringify(bundle.probe.result)) throw incomplete("probe", useSnapshot);
   mark("checked");
   handlers = { assess, relevant_questions: relevantQuestions };
-  postMessage({
-    type: "ready",
-    mode: memory ? "snapshot" : "bytecode",
-    build: bundle.build,
-    pyodide: bundle.pyodide,
-    protocolVersion: probe.ok.protocol_version,
-    verified: verifiable,
-    marks,
-    ms: Math.round(performance.now() - started),
-    origin: performance.timeOrigin + started,
-  });
+  postMessage({ type: "ready", mode: memory ? "snapshot" : "bytecode", build: bundle.build, pyodide: bundle.pyodide,
+    protocolVersion: probe.ok.protocol_version, verified: verifiable, marks,
+    ms: Math.round(performance.now() - started), origin: performance.timeOrigin + started });
   if (page.save) saveForOffline(bundle.build);
   else toSave.length = 0;
 }
@@ -412,11 +395,7 @@ start().then(
   (e) => {
     const known = e instanceof CheckerError;
     // Only a failure of the snapshot start is worth a second try, from bytecode.
-    postMessage({
-      type: "failed",
-      kind: known ? e.kind : "incomplete-site",
-      code: known ? e.code : "unexpected",
-      retry: known ? e.retry : MODE === "snapshot",
-    });
+    postMessage({ type: "failed", kind: known ? e.kind : "incomplete-site", code: known ? e.code : "unexpected",
+      retry: known ? e.retry : MODE === "snapshot" });
   },
 );
