@@ -1,8 +1,8 @@
 """What a first visit downloads, and when.
 
-- On a page with the checker, the theme's search index is not fetched as the page loads
-  (it would compete with the checker's files), only once the search is first used; the
-  search then works. Other pages fetch it as the theme does.
+- The theme's search index is not fetched as a page loads (it would compete with the
+  page's stylesheets and the checker's files), only once the search is first used, by
+  pointer or keyboard; the search then works.
 - A first visit downloads each of the checker's files once: what the worker downloaded and
   checked is what the service worker saves, and the uncompressed copy of Pyodide's glue
   (kept on the host for hosts that refuse a blob: module) is never fetched.
@@ -30,12 +30,14 @@ def requested(context) -> list[str]:
     return seen
 
 
-def test_on_a_checker_page_the_search_index_waits_until_the_search_is_used(context, base_url):
+@pytest.mark.parametrize("path", ["", "check/"])
+def test_the_search_index_waits_until_the_search_is_used(context, base_url, path):
     seen = requested(context)
     page = context.new_page()
-    page.goto(base_url + "check/")
-    page.evaluate("() => window.decisionAid.ready")
-    page.wait_for_timeout(500)
+    page.goto(base_url + path)
+    if path == "check/":
+        page.evaluate("() => window.decisionAid.ready")
+    page.wait_for_load_state("networkidle")
     assert not [u for u in seen if u.endswith(INDEX)], "fetched before the search was used"
     page.click(".md-search__input") if page.is_visible(".md-search__input") else page.click("label[for=__search]")
     page.type(".md-search__input", "consent", delay=10)
@@ -43,11 +45,14 @@ def test_on_a_checker_page_the_search_index_waits_until_the_search_is_used(conte
     assert [u for u in seen if u.endswith(INDEX)]
 
 
-def test_other_pages_fetch_the_search_index_as_they_load(context, base_url):
+def test_the_search_keyboard_shortcut_fetches_it_too(context, base_url):
     seen = requested(context)
     page = context.new_page()
     page.goto(base_url)
     page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")    # the theme's shortcut opens the search
+    page.keyboard.type("consent", delay=10)
+    page.wait_for_selector(".md-search-result__list a", timeout=30_000)
     assert [u for u in seen if u.endswith(INDEX)]
 
 
