@@ -106,7 +106,6 @@ def checker_data(p: Protocol) -> dict[str, Any]:
         "bands": {b.id: {"label": b.label} for b in p.bands},
         "colourOrder": [c.id for c in p.colours],
         "colourForBands": colours_for_bands(p),
-        "thresholdOrder": [t.id for t in p.thresholds],
         "terms": {b.id: list(b.search_terms) for b in p.behaviours if b.search_terms},
         "glossary": [{"term": t.term, "expansion": t.expansion}
                      for t in sorted(p.glossary, key=lambda t: len(t.term), reverse=True)],
