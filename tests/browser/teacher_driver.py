@@ -71,7 +71,7 @@ def run_task(page, base_url: str, task: Task) -> Counts:
     page.goto(base_url)
     page.locator("article a", has_text="Check a behaviour").first.click()   # the home page's own link
     counts.tap()
-    page.wait_for_selector("#hsb-form:not([hidden])")
+    page.wait_for_selector("#hsb-form:not([inert])")
     page.evaluate("() => window.decisionAid.ready")
     page.select_option("#hsb-age", str(task.age))
     counts.choose()

@@ -210,12 +210,18 @@ def test_without_javascript_the_page_says_so_at_once(new_context, base_url):
 
 
 def test_if_the_page_script_never_runs_the_notice_appears(context, base_url):
-    """A module script blocked or missing (or a page opened from a file): no form, and after a while the notice."""
+    """A module script blocked or missing (or a page opened from a file): a form that cannot be used, then the notice and no form.
+
+    The form is in place from the first paint, so nothing moves when the script starts it,
+    but inert until then: it cannot be focused, filled in or read out."""
     context.route("**/assets/checker/*.js", lambda route: route.abort())
     page = context.new_page()
     page.goto(base_url + "check/")
-    assert page.locator("#hsb-form").is_hidden()
+    assert page.evaluate("() => document.getElementById('hsb-form').inert")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => !document.getElementById('hsb-form').contains(document.activeElement)")
     assert not page.locator("#hsb-unavailable").is_visible()
     page.wait_for_selector("#hsb-unavailable", state="visible", timeout=20_000)
+    page.wait_for_selector("#hsb-form", state="hidden")
     hrefs = page.locator("#hsb-unavailable a").evaluate_all("as => as.map(a => a.href)")
     assert any(h.endswith("/appendix/traffic-light-tool/") for h in hrefs)
