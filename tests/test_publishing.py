@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit
+from conftest import SITE_URL, add_version, edit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,7 +36,6 @@ from hsb_review.release import release  # noqa: E402
 from hsb_review.tree import open_tree  # noqa: E402
 from macros.retired import read  # noqa: E402
 
-SITE_URL = "https://hsb-protocol.example.org/"   # a test address: the real one is the board's to give
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
 chromium = pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's Chromium")
 
@@ -48,23 +47,16 @@ def commit(folder: Path, message: str) -> None:
     subprocess.run([*GIT, "commit", "-q", "-m", message], cwd=folder, check=True)
 
 
-def as_version_1(project: Path) -> None:
-    """The project copy, with the site's address, committed as version 1."""
-    edit(project, "mkdocs.yml", "site_name:", f"site_url: {SITE_URL}\nsite_name:")
+def as_version_1(project: Path) -> Path:
+    """The project copy (made ready to release by the release_project fixture), committed as version 1."""
     commit(project, "version 1")
+    return project
 
 
 def add_version_2(project: Path, today: date, implemented: date | None = None) -> None:
-    path = project / "data" / "protocol.toml"
-    path.write_text(path.read_text(encoding="utf-8") + f"""
-[[version]]
-number = "2"
-approved = "{today.isoformat()}"
-implemented = "{(implemented or today).isoformat()}"
-approved_by = "Camden Safeguarding Children Partnership"
-minute = "CSCP 2026/14, item 5"
-summary = "Test version: the strategy meeting timescale and the CAMHS number changed."
-""", encoding="utf-8")
+    add_version(project, "2", today, implemented=implemented, approved_by="Camden Safeguarding Children Partnership",
+                minute="CSCP 2026/14, item 5",
+                summary="Test version: the strategy meeting timescale and the CAMHS number changed.")
 
 
 def remove_entry(project: Path, name: str, kind: str, entry_id: str) -> None:
@@ -77,8 +69,8 @@ def remove_entry(project: Path, name: str, kind: str, entry_id: str) -> None:
 
 # -- breaking changes ------------------------------------------------------------------
 
-def test_removing_a_published_behaviour_is_listed_first_and_refused_until_retired(project_copy, tmp_path):
-    as_version_1(project_copy)
+def test_removing_a_published_behaviour_is_listed_first_and_refused_until_retired(release_project, tmp_path):
+    project_copy = as_version_1(release_project())
     add_version_2(project_copy, date.today())
     remove_entry(project_copy, "traffic_light.toml", "behaviour", "9-13-need-privacy")
     (project_copy / "data" / "changes").mkdir(exist_ok=True)
@@ -120,9 +112,9 @@ def test_a_retired_entry_that_names_a_missing_replacement_is_refused(project_cop
                      "step in the data: give the id of the step that replaces it, or replaced_by = \"nothing\"."]
 
 
-def test_a_step_no_situation_can_reach_is_reported_by_the_diff(project_copy):
+def test_a_step_no_situation_can_reach_is_reported_by_the_diff(release_project):
     pytest.importorskip("decision_aid.reachability")
-    as_version_1(project_copy)
+    project_copy = as_version_1(release_project())
     # The CSE step needs a behaviour flagged 'exploitation': remove the flag from every behaviour.
     path = project_copy / "data" / "traffic_light.toml"
     text = path.read_text(encoding="utf-8")
@@ -150,9 +142,9 @@ def pdf_text(data: bytes) -> str:
 
 
 @chromium
-def test_version_2_through_review_diff_and_release_agrees_everywhere(project_copy):
+def test_version_2_through_review_diff_and_release_agrees_everywhere(release_project):
     pytest.importorskip("pypdf")
-    as_version_1(project_copy)
+    project_copy = as_version_1(release_project())
     today = date.today()
     add_version_2(project_copy, today)
     edit(project_copy, "data/timescales.toml", 'within = "3 days"', 'within = "2 working days"')
@@ -285,9 +277,9 @@ def test_a_version_approved_for_a_later_date_is_announced_and_supersedes_nothing
     assert "superseded" not in history.lower().replace("superseded early", "")
 
 
-def test_a_renamed_section_anchor_is_refused_until_retired_and_then_still_lands(project_copy, tmp_path):
+def test_a_renamed_section_anchor_is_refused_until_retired_and_then_still_lands(release_project, tmp_path):
     from conftest import run_mkdocs_build
-    as_version_1(project_copy)
+    project_copy = as_version_1(release_project())
     edit(project_copy, "data/sections.toml", 'anchor = "8-3-child-protection-response"',
          'anchor = "8-3-child-protection"')
     with open_tree("1", cwd=project_copy) as old:

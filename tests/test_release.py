@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import add_version
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # hsb_review is run from the project root, not installed
 
@@ -41,23 +43,10 @@ def pdf_pages(data: bytes) -> list[str]:
     return [norm(page.extract_text() or "") for page in pypdf.PdfReader(io.BytesIO(data)).pages]
 
 
-SITE_URL = "https://hsb-protocol.example.org/"   # a test address: the real one is the board's to give
-
-
-def with_site_url(project: Path) -> None:
-    config = project / "mkdocs.yml"
-    config.write_text(f"site_url: {SITE_URL}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
-def released(tmp_path_factory):
+def released(tmp_path_factory, release_project):
     """Version 1 released from a copy of the project that has its site's address (mkdocs.yml site_url)."""
-    project = tmp_path_factory.mktemp("project") / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
-        ".venv", "node_modules", "site", "site.*", ".git", ".cache", "release", "__pycache__", ".pytest_cache",
-        ".hypothesis", "*.egg-info", "build", "dist"))
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
-    with_site_url(project)
+    project = release_project()
     out = tmp_path_factory.mktemp("release") / "release"
     messages: list[str] = []
     result = release(project, out, today=date.today(), say=messages.append)
@@ -144,24 +133,16 @@ def test_releasing_the_same_text_again_is_allowed(released, protocol):
     assert note and "with the same protocol text; its release files will be replaced" in note
 
 
-def test_a_new_version_supersedes_the_old_one(released, project_copy):
+def test_a_new_version_supersedes_the_old_one(released, release_project):
     """Version 2 is released beside version 1; the site marks version 1 as superseded."""
     _, first_out, _ = released
+    project_copy = release_project()
     out = project_copy / "release"
     shutil.copytree(first_out, out)
     old = decision_aid.load(project_copy / "data").document.current.number
     new = str(int(old) + 1)
     old_pdf = (out / "versions" / old / f"hsb-protocol-v{old}.pdf").read_bytes()
-    protocol_toml = project_copy / "data" / "protocol.toml"
-    protocol_toml.write_text(protocol_toml.read_text(encoding="utf-8") + f"""
-[[version]]
-number = "{new}"
-approved = "{date.today().isoformat()}"
-implemented = "{date.today().isoformat()}"
-approved_by = "Test board"
-summary = "A test version."
-""", encoding="utf-8")
-    with_site_url(project_copy)
+    add_version(project_copy, new, date.today())
     (project_copy / "data" / "changes").mkdir(exist_ok=True)
     (project_copy / "data" / "changes" / f"{new}.md").write_text("# What changed\n\nA test.\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "hsb_review", "release"], cwd=project_copy,

@@ -10,6 +10,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -93,3 +95,36 @@ def watch(context) -> None:
 
     context.on("request", record)
     context.route("**/*", route)
+
+
+# What a page says once the service worker has saved the whole site, and once one controls it.
+SAVED = "() => document.getElementById('hsb-build').textContent.includes('Saved on this device')"
+CONTROLLED = "() => navigator.serviceWorker.controller !== null"
+
+
+@contextmanager
+def service_worker_visit(browser, site: Path, path: str = "check/", *, ready: bool = False,
+                         until: str | None = SAVED, timeout: float = 120_000) -> Iterator[tuple]:
+    """A first visit with the service worker on: a fresh watched context that allows service
+    workers, a server of its own for ``site``, and a page opened on ``path``; with ``ready``,
+    the checker's Python is waited for first; then the page is waited on (up to ``timeout``
+    ms) until ``until`` holds (by default: the site is saved on this device; None: no wait).
+
+    Yields ``(page, server)``. A test may stop the server itself to go offline; at the end
+    the server is stopped and the context closed, whatever happened.
+    """
+    context = browser.new_context(service_workers="allow")
+    watch(context)
+    server = Server(site)
+    try:
+        server.start()
+        page = context.new_page()
+        page.goto(server.url + path)
+        if ready:
+            page.evaluate("() => window.decisionAid.ready")
+        if until is not None:
+            page.wait_for_function(until, timeout=timeout)
+        yield page, server
+    finally:
+        server.stop()
+        context.close()

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from hooks import bundle_runtime, bundle_snapshot
-from .harness import Server, watch
+from .harness import Server, service_worker_visit
 from .variants import (ASSESS_ALL, SETTLE, bundle, copy_site, cpython, file_of, plain, rehash, sample_situations,
                        write_bundle, zero)
 
@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[2]
 BOUND_MS = 60_000   # the watchdog allows a snapshot 10 s once its files are in, then starts from bytecode
 WASM = "pyodide.asm.wasm.gzip"
 INCOMPLETE = "This copy of the site is incomplete; the traffic light tables and What happens next still work."
-SAVED = "() => document.getElementById('hsb-build').textContent.includes('Saved on this device')"
 
 
 @pytest.fixture(scope="module")
@@ -190,13 +189,7 @@ def test_a_damaged_saved_snapshot_is_replaced_online_and_skipped_offline(site, t
     copy = copy_site(site, tmp_path / "site")
     rel = bundle(copy)["snapshot"]
     expected = hashlib.sha256(file_of(copy, rel).read_bytes()).hexdigest()
-    context = browser.new_context(service_workers="allow")
-    watch(context)
-    server = Server(copy).start()
-    try:
-        page = context.new_page()
-        page.goto(server.url + "check/")
-        page.wait_for_function(SAVED, timeout=120_000)
+    with service_worker_visit(browser, copy) as (page, server):
         url = server.url + "assets/checker/" + rel
         assert page.evaluate(CORRUPT_SAVED, url) == 1
 
@@ -212,9 +205,6 @@ def test_a_damaged_saved_snapshot_is_replaced_online_and_skipped_offline(site, t
         outcome = page.evaluate(SETTLE, BOUND_MS)
         assert outcome["ready"]["mode"] == "bytecode", outcome
         assert_answers_like_cpython(page)
-    finally:
-        server.stop()
-        context.close()
 
 
 def test_a_worker_that_stops_answering_is_replaced_and_the_next_calls_work(context, base_url):

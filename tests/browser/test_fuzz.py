@@ -21,13 +21,12 @@ from typing import Any
 import pytest
 
 import decision_aid as da
-from .harness import Server, watch
+from .harness import service_worker_visit
 from .variants import ASSESS_ALL, SETTLE, cpython, plain, sample_situations
 
 pytestmark = pytest.mark.browser
 
 P = da.protocol()
-SAVED = "() => document.getElementById('hsb-build').textContent.includes('Saved on this device')"
 
 
 def behaviour_for(age: int, n: int = 0) -> str:
@@ -129,19 +128,11 @@ RUN_JS_BAD = """async ([b, flag]) => {
 @pytest.fixture(scope="module")
 def offline_page(site, browser):
     """A checker page with Python ready, loaded from the saved copy with the server stopped."""
-    context = browser.new_context(service_workers="allow")
-    watch(context)
-    server = Server(site).start()
-    try:
-        page = context.new_page()
-        page.goto(server.url + "check/")
-        page.wait_for_function(SAVED, timeout=120_000)
-    finally:
+    with service_worker_visit(browser, site) as (page, server):
         server.stop()
-    assert page.reload().from_service_worker
-    assert "ready" in page.evaluate(SETTLE, 60_000)
-    yield page
-    context.close()
+        assert page.reload().from_service_worker
+        assert "ready" in page.evaluate(SETTLE, 60_000)
+        yield page
 
 
 def quotes_at_most_60(message: str, situation: Any) -> bool:

@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from .harness import Server, watch
+from .harness import Server, service_worker_visit
 from .test_pages import TAGS
 from .variants import CONTROLLED_BY, ONLY_CACHE, SETTLE, bundle, copy_site, republish, set_times
 
@@ -25,7 +25,6 @@ pytestmark = pytest.mark.browser
 
 V2 = "0123456789abcdef"
 NOTICE = "#hsb-new-version"
-SAVED = "() => document.getElementById('hsb-build').textContent.includes('Saved on this device')"
 SITUATION = "() => ({age: 11, behaviours: [document.querySelector('.hsb-option input').value]})"
 ASK = """async (make) => {
   try { await window.decisionAid.assess(make()); return {ok: true}; }
@@ -48,19 +47,14 @@ SAVED_HOME = """async (url) => {
 
 
 @pytest.fixture
-def served_copy(site, tmp_path):
-    copy = copy_site(site, tmp_path / "site")
-    server = Server(copy).start()
-    yield copy, server
-    server.stop()
+def site_copy(site, tmp_path):
+    return copy_site(site, tmp_path / "site")
 
 
 @pytest.fixture
-def sw_context(browser):
-    context = browser.new_context(service_workers="allow")
-    watch(context)
-    yield context
-    context.close()
+def served_copy(site_copy):
+    with Server(site_copy) as server:
+        yield site_copy, server
 
 
 def assert_outdated(tab, old: str) -> None:
@@ -75,26 +69,24 @@ def assert_outdated(tab, old: str) -> None:
     assert notice.get_by_role("button", name="Reload the page").is_visible()
 
 
-def test_an_open_checker_stops_answering_once_a_new_build_takes_over(served_copy, sw_context):
-    copy, server = served_copy
-    tab = sw_context.new_page()
-    tab.goto(server.url + "check/")
-    tab.wait_for_function(SAVED, timeout=120_000)   # build 1's service worker saved the site
-    tab.evaluate(RECORD_EVENTS)
-    assert tab.evaluate(ASK_ONE.replace("async (make)", "async ()")) == {"ok": True}
-    old = republish(copy, "Build 2", V2)
+def test_an_open_checker_stops_answering_once_a_new_build_takes_over(site_copy, browser):
+    copy = site_copy
+    with service_worker_visit(browser, copy) as (tab, server):   # build 1's service worker saved the site
+        tab.evaluate(RECORD_EVENTS)
+        assert tab.evaluate(ASK_ONE.replace("async (make)", "async ()")) == {"ok": True}
+        old = republish(copy, "Build 2", V2)
 
-    other = sw_context.new_page()
-    other.goto(server.url)   # a visit finds build 2 published: it installs and takes over
-    assert other.locator("#published").inner_text() == "Build 2"
-    assert_outdated(tab, old)
-    assert other.locator(NOTICE).count() == 0, "a page of the new build has no notice"
+        other = tab.context.new_page()
+        other.goto(server.url)   # a visit finds build 2 published: it installs and takes over
+        assert other.locator("#published").inner_text() == "Build 2"
+        assert_outdated(tab, old)
+        assert other.locator(NOTICE).count() == 0, "a page of the new build has no notice"
 
-    with tab.expect_navigation():
-        tab.get_by_role("button", name="Reload the page").click()
-    assert "ready" in tab.evaluate(SETTLE, 60_000)
-    assert tab.evaluate("() => window.decisionAid.info.build") == V2
-    assert tab.evaluate(ASK_ONE.replace("async (make)", "async ()")) == {"ok": True}
+        with tab.expect_navigation():
+            tab.get_by_role("button", name="Reload the page").click()
+        assert "ready" in tab.evaluate(SETTLE, 60_000)
+        assert tab.evaluate("() => window.decisionAid.info.build") == V2
+        assert tab.evaluate(ASK_ONE.replace("async (make)", "async ()")) == {"ok": True}
 
 
 def test_without_a_service_worker_the_tab_learns_of_a_new_build_from_build_id(served_copy, new_context, axe_source):
@@ -110,37 +102,36 @@ def test_without_a_service_worker_the_tab_learns_of_a_new_build_from_build_id(se
     assert tab.evaluate(AXE_NOTICE, TAGS) == [], "the notice passes axe"
 
 
-def test_a_same_second_redeploy_and_an_older_release_both_reach_the_user(served_copy, sw_context, site):
-    copy, server = served_copy
+def test_a_same_second_redeploy_and_an_older_release_both_reach_the_user(site_copy, browser, site):
+    copy = site_copy
     when = int(time.time()) - 60
     set_times(copy, when)
     v1 = bundle(copy)["build"]
-    page = sw_context.new_page()
-    page.goto(server.url)
-    assert page.evaluate(CONTROLLED_BY, v1)
+    with service_worker_visit(browser, copy, "", until=None) as (page, server):
+        assert page.evaluate(CONTROLLED_BY, v1)
 
-    # Build 2, published within the same second: every file keeps the same time.
-    republish(copy, "Build 2", V2)
-    set_times(copy, when)
-    page.goto(server.url)
-    assert page.locator("#published").inner_text() == "Build 2"
-    assert page.evaluate(CONTROLLED_BY, V2)
-    assert page.evaluate(ONLY_CACHE, V2), "the old saved copy is dropped"
-    assert "Build 2" in page.evaluate(SAVED_HOME, server.url)["home"]
+        # Build 2, published within the same second: every file keeps the same time.
+        republish(copy, "Build 2", V2)
+        set_times(copy, when)
+        page.goto(server.url)
+        assert page.locator("#published").inner_text() == "Build 2"
+        assert page.evaluate(CONTROLLED_BY, V2)
+        assert page.evaluate(ONLY_CACHE, V2), "the old saved copy is dropped"
+        assert "Build 2" in page.evaluate(SAVED_HOME, server.url)["home"]
 
-    # Build 1 uploaded again, with older file times than build 2's.
-    copy_site_over(site, copy)
-    set_times(copy, when - 86400 * 365)
-    page.goto(server.url)
-    assert page.locator("#published").count() == 0
-    assert page.evaluate(CONTROLLED_BY, v1)
-    assert page.evaluate(ONLY_CACHE, v1), "the old saved copy is dropped"
-    assert "Build 2" not in page.evaluate(SAVED_HOME, server.url)["home"]
+        # Build 1 uploaded again, with older file times than build 2's.
+        copy_site_over(site, copy)
+        set_times(copy, when - 86400 * 365)
+        page.goto(server.url)
+        assert page.locator("#published").count() == 0
+        assert page.evaluate(CONTROLLED_BY, v1)
+        assert page.evaluate(ONLY_CACHE, v1), "the old saved copy is dropped"
+        assert "Build 2" not in page.evaluate(SAVED_HOME, server.url)["home"]
 
-    server.stop()
-    response = page.goto(server.url)
-    assert response.from_service_worker
-    assert page.locator("#published").count() == 0, "offline, the release shown is the one uploaded last"
+        server.stop()
+        response = page.goto(server.url)
+        assert response.from_service_worker
+        assert page.locator("#published").count() == 0, "offline, the release shown is the one uploaded last"
 
 
 def copy_site_over(site, copy) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import OFFSITE, REQUESTS, Server, watch
+from .harness import CONTROLLED, OFFSITE, REQUESTS, service_worker_visit
 
 pytestmark = pytest.mark.browser
 
@@ -55,14 +55,7 @@ def reached(prefix: str) -> list[str]:
 
 
 def test_under_the_service_worker_the_worker_has_the_pages_policy(site, browser):
-    context = browser.new_context(service_workers="allow")
-    watch(context)
-    server = Server(site).start()
-    try:
-        page = context.new_page()
-        page.goto(server.url + "check/")
-        page.evaluate("() => window.decisionAid.ready")
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=120_000)
+    with service_worker_visit(browser, site, ready=True, until=CONTROLLED) as (page, _):
         page.reload()   # now the worker's script comes through the service worker
         page.evaluate("() => window.decisionAid.ready")
         before = len(OFFSITE)
@@ -72,9 +65,6 @@ def test_under_the_service_worker_the_worker_has_the_pages_policy(site, browser)
         assert ["script-src-elem", "data"] in got["seen"], got
         assert len(OFFSITE) == before and not reached(ELSEWHERE), "the request never left the worker"
         assert page.evaluate("() => window.decisionAid.info.mode") in ("snapshot", "bytecode")
-    finally:
-        server.stop()
-        context.close()
 
 
 def test_on_the_first_visit_the_worker_refuses_other_hosts_itself(context, base_url):
