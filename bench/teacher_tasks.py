@@ -4,11 +4,12 @@ Prints figures, never fails (this is not a test). For each of the eight teacher 
 (tests/browser/teacher_driver.py), from the home page to the result, on a phone (375 x 800):
 
   - actions: taps, with a choice from a list counted once (goal: at most 6, plus the
-    words typed); taps: the same with a list choice counted twice (open it, choose);
-    keys: the keystrokes of the words typed;
+    words typed), leaving the optional "Where you work" as "Not said"; "+ where": the same
+    when the teacher also says they work in a school; taps: the same with a list choice
+    counted twice (open it, choose); keys: the keystrokes of the words typed;
   - scroll: how far the teacher scrolls from the top of the result (as shown after
     "Check") until the first thing they must do is on screen (goal: 0 px); and until the
-    first of their steps that has a deadline is;
+    first time limit for them is (the headline panel states it);
   - the result's height on the phone, and how many steps are theirs.
 
 Then the everyday phrases (at least 60, written from how teachers describe incidents):
@@ -38,7 +39,7 @@ GOAL_ACTIONS = 6
 
 DEADLINE = """() => {
   const viewport = window.innerHeight;
-  const within = document.querySelector('#hsb-result .hsb-steps--yours .hsb-step-within');
+  const within = document.querySelector('#hsb-result .hsb-panel-limit');
   return within ? Math.max(0, Math.round(within.getBoundingClientRect().bottom - viewport)) : null;
 }"""
 HEIGHT = "() => Math.round(document.getElementById('hsb-result').getBoundingClientRect().height)"
@@ -55,10 +56,11 @@ def task_rows(browser, url: str) -> list[dict]:
     for task in TASKS:
         context = browser.new_context(viewport=PHONE, service_workers="block")
         page = context.new_page()
-        counts = run_task(page, url, task)
+        said = run_task(page, url, task).actions
+        counts = run_task(page, url, task, say_setting=False)
         shown = first_screen(page)
-        want = expected(task)
-        rows.append({"task": task, "counts": counts, "scroll": shown["scrollToAction"],
+        want = expected(task, say_setting=False)
+        rows.append({"task": task, "counts": counts, "said": said, "scroll": shown["scrollToAction"],
                      "deadline": page.evaluate(DEADLINE), "height": page.evaluate(HEIGHT),
                      "yours": sum(s.yours for s in want.steps), "steps": len(want.steps),
                      "threshold": want.threshold_label, "colour": want.colour_label or "none"})
@@ -83,17 +85,20 @@ def phrase_rows(browser, url: str) -> list[dict]:
 
 def report(tasks: list[dict], phrases: list[dict]) -> None:
     print(f"\nTeacher tasks on a phone ({PHONE['width']} x {PHONE['height']}), from the home page to the result")
-    print(f"{'task':<18} {'actions':>7} {'taps':>5} {'keys':>5} {'scroll to 1st action':>21} {'to 1st deadline':>16} "
+    print(f"{'task':<18} {'actions':>7} {'+ where':>7} {'taps':>5} {'keys':>5} {'scroll to 1st action':>21} {'to 1st deadline':>16} "
           f"{'result px':>9} {'yours/all':>9}  colour, threshold")
     for r in tasks:
         c = r["counts"]
         deadline = "none" if r["deadline"] is None else f"{r['deadline']} px"
-        print(f"{r['task'].name:<18} {c.actions:>7} {c.taps:>5} {c.keystrokes:>5} {r['scroll']:>18} px {deadline:>16} "
+        print(f"{r['task'].name:<18} {c.actions:>7} {r['said']:>7} {c.taps:>5} {c.keystrokes:>5} {r['scroll']:>18} px {deadline:>16} "
               f"{r['height']:>9} {r['yours']:>4}/{r['steps']:<4}  {r['colour']}, {r['threshold']}")
     over = [r["task"].name for r in tasks if r["counts"].actions > GOAL_ACTIONS]
     print(f"goal: at most {GOAL_ACTIONS} actions plus the words typed: {len(tasks) - len(over)}/{len(tasks)} tasks"
-          + (f" (over: {', '.join(over)}: one more for each question answered)" if over else ""))
+          + (f" (over: {', '.join(over)})" if over else ""))
     print(f"goal: no scroll to the first action: {sum(r['scroll'] == 0 for r in tasks)}/{len(tasks)} tasks")
+    limited = [r for r in tasks if r["deadline"] is not None]
+    print(f"goal: your first time limit on the first screen: {sum(r['deadline'] == 0 for r in limited)}/{len(limited)} "
+          f"tasks with one ({len(tasks) - len(limited)} have none of their own: the protocol sets none for them)")
 
     found = [p for p in phrases if p["found"]]
     positions = [p["position"] for p in found]

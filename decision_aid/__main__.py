@@ -30,7 +30,7 @@ def _assess_parser() -> argparse.ArgumentParser:
         # --police-involved (yes), --no-police-involved (no); left out: not sure.
         parser.add_argument("--" + q.id.replace("_", "-"), action=argparse.BooleanOptionalAction, default=None,
                             help=q.question + " (leave out if not sure)")
-    parser.add_argument("--setting", default="other", help="who is using the aid: " + ", ".join(s.id for s in p.settings))
+    parser.add_argument("--setting", default=None, help="where you work (left out: not said): " + ", ".join(s.id for s in p.settings))
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
 

@@ -174,8 +174,6 @@ def cross_check(p: m.Protocol, where: dict[str, Where], problems: list[str]) -> 
         if q.id not in m.SITUATION_FLAGS:
             problems.append(f"{where['situation']('question', 'id', q.id)}: unknown question id; "
                             f"the questions are {_one_of(m.SITUATION_FLAGS)}.")
-    if "other" not in {s.id for s in p.settings}:
-        problems.append(f"{where['situation'](None, 'id', None)}: a [[setting]] with id \"other\" is needed (the default).")
 
     for field, placeholders in (("boundary_age", {"age", "bands"}), ("developmental_band", {"band", "age"}),
                                 ("other_band", {"behaviour", "band", "bands"}),

@@ -107,7 +107,8 @@ def _holds(c: m.Condition, f: _Facts) -> bool:
             and (c.any_indicator is None or c.any_indicator == bool(s.indicators))
             and (c.indicator is None or any(i in s.indicators for i in c.indicator))
             and (c.behaviour_flag is None or c.behaviour_flag in f.behaviour_flags)
-            and (c.setting is None or s.setting in c.setting)
+            # Where the user works, if said; if not said, a setting's steps are kept (never dropped).
+            and (c.setting is None or s.setting is None or s.setting in c.setting)
             and (c.min_age is None or s.age >= c.min_age)
             and (c.max_age is None or s.age <= c.max_age))
 
@@ -116,7 +117,7 @@ def _most_serious(order: list[str], ids: list[str]) -> str:
     return max(ids, key=order.index)
 
 
-def _step(p: m.Protocol, rule: m.StepRule, colour: Optional[str], setting: str) -> Step:
+def _step(p: m.Protocol, rule: m.StepRule, colour: Optional[str], setting: Optional[str]) -> Step:
     action = rule.action
     if rule.brook_response and colour is not None:
         action = " ".join(x for x in (p.colour(colour).response, rule.action) if x)
@@ -127,7 +128,7 @@ def _step(p: m.Protocol, rule: m.StepRule, colour: Optional[str], setting: str) 
         sections=rule.sections,
         contact=Contact(service.name, service.telephone, service.email) if service else None,
         source=rule.provenance.source, interpretation=rule.provenance.reason,
-        yours="any" in rule.user or setting in rule.user,
+        yours="any" in rule.user or (setting is not None and setting in rule.user),
     )
 
 
@@ -174,7 +175,7 @@ def _threshold_label(p: m.Protocol, threshold: str) -> str:
     return next(t.label for t in p.thresholds if t.id == threshold)
 
 
-def _unsure(p: m.Protocol, answers: dict[str, Optional[bool]], base: _Route, colour: Optional[str], setting: str,
+def _unsure(p: m.Protocol, answers: dict[str, Optional[bool]], base: _Route, colour: Optional[str], setting: Optional[str],
             route: Callable[[dict[str, Optional[bool]]], _Route]) -> list[Unsure]:
     """For each unknown answer, what "yes" would change (never silently "no")."""
     order = [t.id for t in p.thresholds]

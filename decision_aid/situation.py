@@ -37,7 +37,9 @@ class Situation:
     sexual_exploitation: Optional[bool] = None
     gang_involvement: Optional[bool] = None
     release_from_custody: Optional[bool] = None
-    setting: str = "other"
+    # Where the checker's user works; None: not said. Not saying never hides a setting's
+    # own steps (rules.py): they are listed for whoever takes them, as another's.
+    setting: Optional[str] = None
 
     def __post_init__(self) -> None:
         # Lists are accepted for convenience; store tuples so the record stays frozen.
@@ -136,7 +138,7 @@ def check(situation: Situation, protocol: m.Protocol) -> Situation:
             f"age {age}. Choose the child's own band or a younger one ({own}), for a child whose development "
             "is behind their age (section 5).")
     setting_ids = [s.id for s in protocol.settings]
-    if situation.setting not in setting_ids:
+    if situation.setting is not None and situation.setting not in setting_ids:
         raise InvalidSituation(f"Unknown setting {describe(situation.setting)}. The settings are: {', '.join(setting_ids)}.")
     for flag in m.SITUATION_FLAGS:
         if getattr(situation, flag) is not None and not isinstance(getattr(situation, flag), bool):

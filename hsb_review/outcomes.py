@@ -2,7 +2,7 @@
 
 A *case* is one behaviour at one whole age, either on its own or with one more thing
 known about the situation: one yes/no question answered yes (the eight flags), one
-indicator of harm, or a setting other than the default; and, where a rule or step in
+indicator of harm, or where the user works (not said by default); and, where a rule or step in
 either version tests several of these together (coercion *and* another child harmed; a
 school *and* a victim), with that combination too. Each case is assessed under
 both versions with ``decision_aid.assess(..., data=protocol)`` and the results compared:
@@ -112,7 +112,7 @@ def variations(old: Protocol, new: Protocol) -> list[Variation]:
     new_indicators = {i.id for i in new.indicators}
     out += [Variation("indicator", i.id, label=i.text) for i in old.indicators if i.id in new_indicators]
     new_settings = {s.id for s in new.settings}
-    out += [Variation("setting", s.id, label=s.label) for s in old.settings if s.id in new_settings and s.id != "other"]
+    out += [Variation("setting", s.id, label=s.label) for s in old.settings if s.id in new_settings]
     singles = {v: v for v in out}   # the labelled variation for each (kind, id)
     combos: set[Variation] = set()
     for p in (old, new):

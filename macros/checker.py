@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from decision_aid import Protocol, Situation, assess
+from decision_aid import Protocol, assess
 from decision_aid.model import Band, Behaviour, Section
 from decision_aid.rules import bands_for_age
 
@@ -23,8 +23,6 @@ from .traffic_light import bands_by_age
 TABLES_PAGE = "appendix/traffic-light-tool.md"
 NEXT_STEPS_PAGE = "what-happens-next.md"
 GLOSSARY_PAGE = "glossary.md"
-# The answer assumed when nobody says where they work: the Situation's own default.
-DEFAULT_SETTING: str = Situation.__dataclass_fields__["setting"].default
 
 
 def page_url(doc: str) -> str:
@@ -146,7 +144,6 @@ def checker(p: Protocol, title: str | None = None, level: int = 2, page: Any = N
     assets = None if page is None else root_of(page.url) + "assets/checker/"
     early = None if assets is None else assets + "decision-aid.js"
     part_level = level + 1 if title else level
-    setting_ids = [s.id for s in p.settings]
     return render(
         "checker.html",
         title=title,
@@ -156,7 +153,6 @@ def checker(p: Protocol, title: str | None = None, level: int = 2, page: Any = N
         bands=bands_by_age(p),
         groups=behaviour_groups(p),
         settings=p.settings,
-        default_setting=DEFAULT_SETTING if DEFAULT_SETTING in setting_ids else setting_ids[-1],
         questions=p.questions,
         indicators=p.indicators,
         colours={c.id: c for c in p.colours},

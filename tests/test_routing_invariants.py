@@ -125,6 +125,23 @@ def test_an_open_case_goes_to_its_social_worker_instead_of_a_new_early_help_rout
         assert "open-case-social-worker" in ids
 
 
+@pytest.mark.parametrize("behaviour,age", GRID)
+def test_not_saying_where_you_work_drops_no_step(behaviour, age):
+    """Hazard H12: "Where you work" is optional; left as "not said", every service's own
+    steps are kept (as others' steps), so a school never misses the school's steps."""
+    for answers in ({}, {"another_child_harmed": True}, {"police_involved": True, "known_to_cssw": False}):
+        unsaid = da.assess(situation(behaviour, age, **answers))
+        assert unsaid.threshold == da.assess(situation(behaviour, age, setting="other", **answers)).threshold
+        kept = {s.id for s in unsaid.steps}
+        for setting in P.settings:
+            said = da.assess(situation(behaviour, age, setting=setting.id, **answers))
+            assert said.threshold == unsaid.threshold and said.category == unsaid.category, setting.id
+            assert {s.id for s in said.steps} <= kept, setting.id
+        # Not said: only the steps of anyone who uses the checker are "yours".
+        user = {s.id: s.user for s in P.steps}
+        assert all(s.yours == ("any" in user[s.id]) for s in unsaid.steps)
+
+
 def test_every_step_rule_timescale_and_question_is_reachable():
     """Hazard H7: guidance in data/ that no situation can reach would never be given to staff."""
     assert unreachable(P) == {"rules": [], "steps": [], "timescales": [], "questions": []}

@@ -21,13 +21,14 @@ class Task:
     name: str                   # a file name for the screenshot
     story: str                  # the task as a teacher would put it
     age: int
-    setting: str                # setting id (data/situation.toml)
+    setting: str                # where they work: a setting id (data/situation.toml), optional in the form
     words: str                  # what the teacher types to find the behaviour
     behaviour: str              # the behaviour id they tick
     answers: dict[str, bool] = field(default_factory=dict)   # questions answered; the rest "not sure"
 
-    def situation(self) -> dict:
-        return {"age": self.age, "behaviours": [self.behaviour], "setting": self.setting, **self.answers}
+    def situation(self, say_setting: bool = True) -> dict:
+        return {"age": self.age, "behaviours": [self.behaviour], "setting": self.setting if say_setting else None,
+                **self.answers}
 
 
 TASKS = (
@@ -65,8 +66,11 @@ class Counts:
         self.taps += 2
 
 
-def run_task(page, base_url: str, task: Task) -> Counts:
-    """Drive the site as the teacher would, from the home page to the result on screen."""
+def run_task(page, base_url: str, task: Task, say_setting: bool = True) -> Counts:
+    """Drive the site as the teacher would, from the home page to the result on screen.
+
+    say_setting: the teacher chooses where they work (optional in the form); if not, the
+    form's "Not said" is left as it is."""
     counts = Counts()
     page.goto(base_url)
     page.locator("article a", has_text="Check a behaviour").first.click()   # the home page's own link
@@ -75,7 +79,7 @@ def run_task(page, base_url: str, task: Task) -> Counts:
     page.evaluate("() => window.decisionAid.ready")
     page.select_option("#hsb-age", str(task.age))
     counts.choose()
-    if page.input_value("#hsb-setting") != task.setting:
+    if say_setting and page.input_value("#hsb-setting") != task.setting:
         page.select_option("#hsb-setting", task.setting)
         counts.choose()
     page.click("#hsb-search")
@@ -98,8 +102,8 @@ def run_task(page, base_url: str, task: Task) -> Counts:
     return counts
 
 
-def expected(task: Task) -> da.Assessment:
-    return da.assess(task.situation())
+def expected(task: Task, say_setting: bool = True) -> da.Assessment:
+    return da.assess(task.situation(say_setting))
 
 
 FIRST_SCREEN = """() => {
@@ -120,6 +124,8 @@ FIRST_SCREEN = """() => {
     within: within ? seen(within) : null,
     withinText: within ? within.textContent : null,
     scrollToAction: action ? Math.max(0, Math.round(box(action).bottom - viewport)) : null,
+    limit: seen(document.querySelector('#hsb-result .hsb-panel-limit')),
+    limitText: (document.querySelector('#hsb-result .hsb-panel-limit') || {}).textContent || null,
   };
 }"""
 

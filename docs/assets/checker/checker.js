@@ -69,7 +69,7 @@ export function startChecker(root, siteRoot) {
     if (ui.band.value) s.developmental_band = ui.band.value;
     // Yes, no, or not sure (null): an unanswered question is "not sure", never "no".
     for (const q of questions) if (q.kind === "question") s[q.id] = q.yes.checked ? true : q.no.checked ? false : null;
-    s.setting = ui.setting.value;
+    s.setting = ui.setting.value || null; // not said: no service's steps are left out
     return s;
   }
 

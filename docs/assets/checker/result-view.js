@@ -60,6 +60,16 @@ function stepItem(ctx, step, mine, seen) {
     sectionLinks(ctx, step.sections));
 }
 
+// The first of your steps with a time limit, with the limit, so that "by when" is on the
+// first screen of a phone, as the GOV.UK result panel puts the next action first.
+function firstLimit(ctx, result) {
+  const step = result.steps.find((s) => s.yours && s.within);
+  if (!step) return null;
+  const first = step.action.split(/(?<=\.)\s/)[0];
+  return el("p", { class: "hsb-panel-limit" }, el("strong", {}, "Time limit: "), `${step.within}. `,
+    words(first, ctx.glossary, new Set()));
+}
+
 function headline(ctx, result) {
   const raised = result.possible_threshold !== result.threshold;
   const colour = ctx.data.colours[result.colour];
@@ -68,19 +78,24 @@ function headline(ctx, result) {
       ? ["Traffic light colour: ", el("strong", {}, result.colour_label)]
       : "No behaviour was chosen, so there is no traffic light colour."),
     el("p", { class: "hsb-headline" }, el("span", { class: "hsb-headline-label" }, "Threshold: "), result.threshold_label),
+    firstLimit(ctx, result),
     raised ? el("p", { class: "hsb-possible" }, el("strong", {}, `Could be ${result.possible_threshold_label}`),
       ": you answered “not sure” to a question that would raise it. ",
       el("a", { href: "#hsb-unsure" }, "See what you were not sure of")) : null);
 }
 
-function yoursPart(ctx, result, h) {
+function yoursPart(ctx, result, s, h) {
   const seen = new Set();
   const mine = result.steps.filter((step) => step.yours);
+  const others = result.steps.length > mine.length;
   return [
     h("What you do now", { id: "hsb-now" }),
     mine.length
       ? el("ol", { class: "hsb-steps hsb-steps--yours" }, mine.map((step) => stepItem(ctx, step, true, seen)))
       : el("p", {}, "None of the steps is yours: see what happens next."),
+    !s.setting && others
+      ? el("p", { class: "hsb-setting-note" }, "You did not say where you work: your service’s own steps (a school’s, for example) are under “What happens next”, by who takes them.")
+      : null,
   ];
 }
 
@@ -160,7 +175,7 @@ function toldPart(ctx, result, s, told, h) {
   return [h("What you told the checker"), el("dl", { class: "hsb-answers" },
     el("dt", {}, "Age"), el("dd", {}, String(s.age)),
     s.developmental_band ? [el("dt", {}, "Development like"), el("dd", {}, ctx.data.bands[s.developmental_band].label)] : null,
-    el("dt", {}, "Where you work"), el("dd", {}, ctx.data.settings[s.setting] || s.setting),
+    el("dt", {}, "Where you work"), el("dd", {}, s.setting ? ctx.data.settings[s.setting] || s.setting : "Not said"),
     el("dt", {}, "Behaviours"),
     el("dd", {}, s.behaviours.length ? el("ul", {}, result.behaviours.map((b) => el("li", {}, b.text))) : "None chosen"),
     el("dt", {}, "Answered yes"), el("dd", {}, listOrNone(told.yes)),
@@ -181,7 +196,7 @@ export function resultParts(result, s, told, ctx) {
   const raised = result.possible_threshold !== result.threshold;
   return [
     headline(full, result),
-    ...yoursPart(full, result, h),
+    ...yoursPart(full, result, s, h),
     ...(raised ? unsurePart(full, result, h) : []),
     ...referralPart(full, result, h),
     ...nextPart(full, result),
