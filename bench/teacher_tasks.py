@@ -98,7 +98,7 @@ def report(tasks: list[dict], phrases: list[dict]) -> None:
     print(f"goal: no scroll to the first action: {sum(r['scroll'] == 0 for r in tasks)}/{len(tasks)} tasks")
     limited = [r for r in tasks if r["deadline"] is not None]
     print(f"goal: your first time limit on the first screen: {sum(r['deadline'] == 0 for r in limited)}/{len(limited)} "
-          f"tasks with one ({len(tasks) - len(limited)} have none of their own: the protocol sets none for them)")
+          f"tasks with one (the protocol sets none for the user's steps in the other {len(tasks) - len(limited)})")
 
     found = [p for p in phrases if p["found"]]
     positions = [p["position"] for p in found]
