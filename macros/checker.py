@@ -162,7 +162,6 @@ def checker(p: Protocol, title: str | None = None, level: int = 2, page: Any = N
         version=p.document.current.number,
         data=checker_data(p),
         early_script=early,
-        start_script=None if assets is None else assets + "start.js",
     )
 
 

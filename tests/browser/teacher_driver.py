@@ -75,7 +75,7 @@ def run_task(page, base_url: str, task: Task, say_setting: bool = True) -> Count
     page.goto(base_url)
     page.locator("article a", has_text="Check a behaviour").first.click()   # the home page's own link
     counts.tap()
-    page.wait_for_selector("#hsb-form:not([inert])")
+    page.wait_for_selector("#hsb-form-body:not([disabled])")
     page.evaluate("() => window.decisionAid.ready")
     page.select_option("#hsb-age", str(task.age))
     counts.choose()

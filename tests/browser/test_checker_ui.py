@@ -213,11 +213,12 @@ def test_if_the_page_script_never_runs_the_notice_appears(context, base_url):
     """A module script blocked or missing (or a page opened from a file): a form that cannot be used, then the notice and no form.
 
     The form is in place from the first paint, so nothing moves when the script starts it,
-    but inert until then: it cannot be focused, filled in or read out."""
+    but disabled until then: it cannot be focused or filled in."""
     context.route("**/assets/checker/*.js", lambda route: route.abort())
     page = context.new_page()
     page.goto(base_url + "check/")
-    assert page.evaluate("() => document.getElementById('hsb-form').inert")
+    assert page.evaluate("() => document.getElementById('hsb-form-body').disabled")
+    assert page.locator("#hsb-age").is_disabled() and page.locator("#hsb-submit").is_disabled()
     page.keyboard.press("Tab")
     assert page.evaluate("() => !document.getElementById('hsb-form').contains(document.activeElement)")
     assert not page.locator("#hsb-unavailable").is_visible()

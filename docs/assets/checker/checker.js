@@ -322,7 +322,7 @@ export function startChecker(root, siteRoot) {
   filterBehaviours();
   ui.unavailable.hidden = true;
   ui.unavailable.classList.remove("hsb-unavailable--pending");
-  ui.form.inert = false;
+  $("hsb-form-body").disabled = false;
   ui.form.classList.remove("hsb-form--waiting");
   const slow = setTimeout(() => {
     if (!aid.info && !failure) ui.status.textContent = "Still preparing the checker… The first time, it has to download its files, which can take a while on a slow connection.";

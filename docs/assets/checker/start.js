@@ -1,7 +1,7 @@
 // Starts the checker's worker as early as the page allows. A classic script (not a module),
 // loaded async from the page's head (overrides/main.html), so it runs as soon as it
-// arrives, without waiting for the stylesheets, and also placed by macros/checker.py inside
-// the checker's HTML: either way before the theme's own bundle and the page's modules,
+// arrives, without waiting for the stylesheets (nor holding up the first paint, as a
+// script in the page's body would), before the theme's own bundle and the page's modules,
 // which keep the page busy for a while (about 100 ms on a slow machine). It only starts the worker
 // (worker.js, "snapshot" mode) and the download of the file list (bundle.json), and
 // keeps whatever the worker says until decision-aid.js takes both over. The file list
@@ -9,7 +9,7 @@
 // Nothing a user types goes through here.
 (function () {
   "use strict";
-  // Loaded twice on purpose (overrides/main.html, early; the checker's HTML): runs once.
+  // Runs once, and not where decision-aid.js already started the checker.
   if (window.__hsbEarlyChecker || window.decisionAid || typeof WebAssembly !== "object" || typeof Worker !== "function") return;
   var script = document.currentScript;
   if (!script || !script.src) return;
