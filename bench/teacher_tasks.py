@@ -9,7 +9,7 @@ Prints figures, never fails (this is not a test). For each of the eight teacher 
     counted twice (open it, choose); keys: the keystrokes of the words typed;
   - scroll: how far the teacher scrolls from the top of the result (as shown after
     "Check") until the first thing they must do is on screen (goal: 0 px); and until the
-    first time limit for them is (the headline panel states it);
+    time limit the headline panel states is (data/steps.toml: headline);
   - the result's height on the phone, and how many steps are theirs.
 
 Then the everyday phrases (at least 60, written from how teachers describe incidents):
@@ -98,7 +98,8 @@ def report(tasks: list[dict], phrases: list[dict]) -> None:
     print(f"goal: no scroll to the first action: {sum(r['scroll'] == 0 for r in tasks)}/{len(tasks)} tasks")
     limited = [r for r in tasks if r["deadline"] is not None]
     print(f"goal: your first time limit on the first screen: {sum(r['deadline'] == 0 for r in limited)}/{len(limited)} "
-          f"tasks with one (the protocol sets none for the user's steps in the other {len(tasks) - len(limited)})")
+          f"tasks with one (in the other {len(tasks) - len(limited)}, none of the user's steps has a time limit "
+          "the board marks for the headline: data/steps.toml, headline)")
 
     found = [p for p in phrases if p["found"]]
     positions = [p["position"] for p in found]

@@ -38,6 +38,8 @@ class Step:
     source: str = "protocol"                # or "board": the board's interpretation
     interpretation: Optional[str] = None    # the board's one-line reason, shown with the step
     yours: bool = False                     # the checker's user takes it (data: the step's "user")
+    user: tuple[str, ...] = ()              # whose step it is: "any", setting ids, or () another agency's
+    headline: bool = False                  # its time limit is the one the result's headline states
 
 
 @dataclass(frozen=True)

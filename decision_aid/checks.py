@@ -160,6 +160,9 @@ def cross_check(p: m.Protocol, where: dict[str, Where], problems: list[str]) -> 
         _check_condition(p, loc, s.when, problems, allow_threshold=True)
         if s.timescale is not None and s.timescale not in timescale_ids:
             problems.append(f"{loc}: timescale '{s.timescale}' is not one of {_one_of(timescale_ids)} (data/timescales.toml).")
+        if s.headline and s.timescale is None:
+            problems.append(f"{loc}: headline = true needs a timescale (the headline states the step's time limit): "
+                            "add timescale = \"<id>\" or remove headline.")
         if s.contact is not None and s.contact not in service_ids:
             problems.append(f"{loc}: contact '{s.contact}' is not one of {_one_of(service_ids)} (data/contacts.toml).")
         if not s.action and not s.brook_response:

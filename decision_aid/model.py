@@ -201,6 +201,9 @@ class StepRule:
     # Whose step it is: the checker's user in any setting ("any"), in the settings listed,
     # or (empty) another agency's. The result puts the user's own steps first.
     user: tuple[str, ...] = ()
+    # Its time limit is the one the result's headline states, when the step is the user's
+    # (the board's choice: the limit that matters first, never a step that only may apply).
+    headline: bool = False
 
 
 @dataclass(frozen=True)

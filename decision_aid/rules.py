@@ -129,6 +129,7 @@ def _step(p: m.Protocol, rule: m.StepRule, colour: Optional[str], setting: Optio
         contact=Contact(service.name, service.telephone, service.email) if service else None,
         source=rule.provenance.source, interpretation=rule.provenance.reason,
         yours="any" in rule.user or (setting is not None and setting in rule.user),
+        user=rule.user, headline=rule.headline,
     )
 
 

@@ -67,6 +67,14 @@ def test_unknown_timescale_in_a_step(data):
     assert "timescale 'strategy-meetings' is not one of" in problems(data)
 
 
+def test_a_headline_step_needs_a_time_limit(data):
+    edit(data, "steps.toml", 'timescale = "urgent-child-protection-referral"\nheadline = true\nsections = ["6.1"]',
+         'headline = true\nsections = ["6.1"]')
+    message = problems(data)
+    assert "data/steps.toml, step 'urgent-child-protection-referral' (line" in message
+    assert "headline = true needs a timescale" in message
+
+
 def test_missing_version_entry(data):
     text = (data / "protocol.toml").read_text(encoding="utf-8")
     (data / "protocol.toml").write_text(text[:text.index("[[version]]\nnumber")], encoding="utf-8")

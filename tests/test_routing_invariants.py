@@ -128,18 +128,33 @@ def test_an_open_case_goes_to_its_social_worker_instead_of_a_new_early_help_rout
 @pytest.mark.parametrize("behaviour,age", GRID)
 def test_not_saying_where_you_work_drops_no_step(behaviour, age):
     """Hazard H12: "Where you work" is optional; left as "not said", every service's own
-    steps are kept (as others' steps), so a school never misses the school's steps."""
-    for answers in ({}, {"another_child_harmed": True}, {"police_involved": True, "known_to_cssw": False}):
+    steps are kept and marked as that service's (the checker lists them under "What you
+    do now", by service), so a school or a foster carer never misses their own steps."""
+    for answers in ({}, {"another_child_harmed": True}, {"police_involved": True, "known_to_cssw": False},
+                    {"looked_after": True}, {"release_from_custody": True}):
         unsaid = da.assess(situation(behaviour, age, **answers))
-        assert unsaid.threshold == da.assess(situation(behaviour, age, setting="other", **answers)).threshold
-        kept = {s.id for s in unsaid.steps}
+        kept = {s.id: s for s in unsaid.steps}
         for setting in P.settings:
             said = da.assess(situation(behaviour, age, setting=setting.id, **answers))
             assert said.threshold == unsaid.threshold and said.category == unsaid.category, setting.id
-            assert {s.id for s in said.steps} <= kept, setting.id
+            assert {s.id for s in said.steps} <= set(kept), setting.id
+            for step in (s for s in said.steps if s.yours):
+                assert kept[step.id].yours or setting.id in kept[step.id].user, (setting.id, step.id)
         # Not said: only the steps of anyone who uses the checker are "yours".
-        user = {s.id: s.user for s in P.steps}
-        assert all(s.yours == ("any" in user[s.id]) for s in unsaid.steps)
+        assert all(s.yours == ("any" in s.user) for s in unsaid.steps)
+
+
+@pytest.mark.parametrize("behaviour,age", GRID)
+def test_the_headline_time_limit_never_hides_an_urgent_step(behaviour, age):
+    """The headline states the time limit of the first of your steps the board marks (data:
+    headline); every urgent step of yours has its own limit and is marked, so the headline
+    never shows a later limit ("48 hours") while an urgent step without one comes first."""
+    for answers in ({}, {"another_child_harmed": True}, {"lives_in_other_authority": True}, {"looked_after": True}):
+        for setting in [None] + [s.id for s in P.settings]:
+            result = da.assess(situation(behaviour, age, setting=setting, **answers))
+            for step in (s for s in result.steps if s.yours and "urgent" in s.action.lower()):
+                assert step.within and step.headline, (setting, answers, step.id)
+            assert all(s.within for s in result.steps if s.headline)
 
 
 def test_every_step_rule_timescale_and_question_is_reachable():

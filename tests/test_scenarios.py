@@ -11,7 +11,7 @@ import pytest
 
 import decision_aid as da
 
-CP_REFERRAL = {"urgent-child-protection-referral": (None, ("6.1",)),
+CP_REFERRAL = {"urgent-child-protection-referral": ("urgently", ("6.1",)),
                "child-protection-referral-in-writing": ("48 hours", ("6.1",))}
 CP_RESPONSE = {"strategy-meeting": ("3 days", ("8.3",)),
                "child-protection-assessment": ("35 days", ("8.3",)),
@@ -89,7 +89,8 @@ SCENARIOS = [
     ("a 13-year-old from another borough forced a younger child to expose themselves",
      dict(age=13, behaviours=["13-17-attempting-forcing-others-expose"], another_child_harmed=True,
           lives_in_other_authority=True),
-     "child-protection", {"urgent-child-protection-referral-home-authority": ("48 hours", ("6.1",)), **CP_RESPONSE,
+     "child-protection", {"urgent-child-protection-referral-home-authority": ("urgently", ("6.1",)),
+                          "child-protection-referral-in-writing-home-authority": ("48 hours", ("6.1",)), **CP_RESPONSE,
                           "other-authority-at-strategy-meeting": (None, ("8.3",))},
      ["urgent-child-protection-referral", "home-authority-referral"]),
     ("a 9-year-old talks about sex using adult slang",

@@ -13,7 +13,7 @@ import pytest
 
 import decision_aid as da
 
-CP = {"urgent-child-protection-referral": None, "child-protection-referral-in-writing": "48 hours",
+CP = {"urgent-child-protection-referral": "urgently", "child-protection-referral-in-writing": "48 hours",
       "strategy-meeting": "3 days", "child-protection-assessment": "35 days"}
 CIN = {"child-in-need-assessment": "35 days", "professionals-planning-meeting": "as soon as possible"}
 EARLY = {"early-help-service": None}
@@ -73,7 +73,8 @@ SCENARIOS = [
     # -- section 6.1: another authority ---------------------------------------------------
     ("lives in another authority, child protection: urgent telephone referral to the home authority (6.1)",
      dict(age=14, behaviours=["13-17-non-consensual-sexual-activity"], lives_in_other_authority=True),
-     "child-protection", {"urgent-child-protection-referral-home-authority": "48 hours",
+     "child-protection", {"urgent-child-protection-referral-home-authority": "urgently",
+                          "child-protection-referral-in-writing-home-authority": "48 hours",
                           "other-authority-at-strategy-meeting": None}, ["urgent-child-protection-referral"]),
     ("lives in another authority, amber: 'the referral should be made to the home authority' (6.1)",
      dict(age=10, behaviours=["9-13-lgbt-targeted-bullying"], lives_in_other_authority=True, another_child_harmed=False),

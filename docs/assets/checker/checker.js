@@ -173,12 +173,15 @@ export function startChecker(root, siteRoot) {
     ui.result.scrollIntoView({ block: "start" });
     ui.resultHeading.focus({ preventScroll: true });
     const yours = result.steps.filter((step) => step.yours);
+    const said = (selector) => (ui.resultBody.querySelector(selector) || {}).textContent || "";
     announce([
       "Result.",
       result.colour_label ? `Traffic light colour: ${result.colour_label}.` : "",
       `Threshold: ${result.threshold_label}.`,
       result.possible_threshold !== result.threshold ? `Could be ${result.possible_threshold_label} if a “not sure” answer is yes.` : "",
       `${yours.length} ${yours.length === 1 ? "step" : "steps"} for you to take now.`,
+      said(".hsb-panel-limit"),
+      said(".hsb-setting-note"),
     ].filter(Boolean).join(" "));
   }
 
@@ -324,6 +327,7 @@ export function startChecker(root, siteRoot) {
   ui.unavailable.classList.remove("hsb-unavailable--pending");
   $("hsb-form-body").disabled = false;
   ui.form.classList.remove("hsb-form--waiting");
+  ui.form.removeAttribute("aria-busy");
   const slow = setTimeout(() => {
     if (!aid.info && !failure) ui.status.textContent = "Still preparing the checker… The first time, it has to download its files, which can take a while on a slow connection.";
   }, 15000);

@@ -60,14 +60,33 @@ function stepItem(ctx, step, mine, seen) {
     sectionLinks(ctx, step.sections));
 }
 
-// The first of your steps with a time limit, with the limit, so that "by when" is on the
-// first screen of a phone, as the GOV.UK result panel puts the next action first.
-function firstLimit(ctx, result) {
-  const step = result.steps.find((s) => s.yours && s.within);
-  if (!step) return null;
-  const first = step.action.split(/(?<=\.)\s/)[0];
-  return el("p", { class: "hsb-panel-limit" }, el("strong", {}, "Time limit: "), `${step.within}. `,
-    words(first, ctx.glossary, new Set()));
+// An action's first sentence (a summary line; the whole step is listed below it).
+const firstSentence = (action) => action.split(/(?<=[.:])\s/)[0];
+
+// The time limit of the first of your steps the board marks for the headline (data:
+// steps.toml, headline), with the step's number under "What you do now", so that "by
+// when" is on the first screen of a phone (as the GOV.UK result panel puts the next
+// action first), and is never read as the limit for the rest.
+function headlineLimit(ctx, result) {
+  const mine = result.steps.filter((s) => s.yours);
+  const n = mine.findIndex((s) => s.headline && s.within);
+  if (n < 0) return null;
+  return el("p", { class: "hsb-panel-limit" }, el("strong", {}, "Time limit: "), `${mine[n].within} (step ${n + 1}): `,
+    words(firstSentence(mine[n].action), ctx.glossary, new Set()));
+}
+
+// Where the user did not say where they work: the steps of each service, under "What you
+// do now" (one of them may be theirs), each service folded on phones like "What happens next".
+function serviceSteps(ctx, result, s) {
+  if (s.setting) return [];
+  return Object.entries(ctx.data.settings).map(([id, label]) => {
+    const steps = result.steps.filter((step) => !step.yours && step.user.includes(id));
+    if (!steps.length) return null;
+    const seen = new Set();
+    return el("details", { class: "hsb-service", open: ctx.wide },
+      el("summary", {}, `If you work in: ${label} (${steps.length} ${steps.length === 1 ? "step" : "steps"})`),
+      el("ul", { class: "hsb-steps hsb-steps--service", "data-setting": id }, steps.map((step) => stepItem(ctx, step, true, seen))));
+  });
 }
 
 function headline(ctx, result) {
@@ -78,7 +97,7 @@ function headline(ctx, result) {
       ? ["Traffic light colour: ", el("strong", {}, result.colour_label)]
       : "No behaviour was chosen, so there is no traffic light colour."),
     el("p", { class: "hsb-headline" }, el("span", { class: "hsb-headline-label" }, "Threshold: "), result.threshold_label),
-    firstLimit(ctx, result),
+    headlineLimit(ctx, result),
     raised ? el("p", { class: "hsb-possible" }, el("strong", {}, `Could be ${result.possible_threshold_label}`),
       ": you answered “not sure” to a question that would raise it. ",
       el("a", { href: "#hsb-unsure" }, "See what you were not sure of")) : null);
@@ -87,15 +106,16 @@ function headline(ctx, result) {
 function yoursPart(ctx, result, s, h) {
   const seen = new Set();
   const mine = result.steps.filter((step) => step.yours);
-  const others = result.steps.length > mine.length;
+  const services = serviceSteps(ctx, result, s).filter(Boolean);
   return [
     h("What you do now", { id: "hsb-now" }),
+    services.length
+      ? el("p", { class: "hsb-setting-note" }, "You did not say where you work: the steps of particular services come after these.")
+      : null,
     mine.length
       ? el("ol", { class: "hsb-steps hsb-steps--yours" }, mine.map((step) => stepItem(ctx, step, true, seen)))
       : el("p", {}, "None of the steps is yours: see what happens next."),
-    !s.setting && others
-      ? el("p", { class: "hsb-setting-note" }, "You did not say where you work: your service’s own steps (a school’s, for example) are under “What happens next”, by who takes them.")
-      : null,
+    services,
   ];
 }
 
@@ -106,7 +126,7 @@ function unsurePart(ctx, result, h) {
   const seen = new Set();
   const more = (steps) => el("details", { class: "hsb-if-yes", open: ctx.wide },
     el("summary", {}, `If yes: ${steps.length} more ${steps.length === 1 ? "step" : "steps"}`),
-    el("ul", {}, steps.map((x) => el("li", {}, words(`${x.who}: ${x.action.split(/(?<=[.:])\s/)[0]}`, ctx.glossary, seen)))));
+    el("ul", {}, steps.map((x) => el("li", {}, words(`${x.who}: ${firstSentence(x.action)}`, ctx.glossary, seen)))));
   return [
     h("What you were not sure of", { id: "hsb-unsure", tabindex: "-1" }),
     el("ul", { class: "hsb-unsure" }, result.unsure.map((u) => el("li", {},
@@ -115,9 +135,10 @@ function unsurePart(ctx, result, h) {
   ];
 }
 
-// The other agencies' steps, grouped by who takes them (in the order they first come).
-function nextPart(ctx, result) {
-  const others = result.steps.filter((step) => !step.yours);
+// The other agencies' steps, grouped by who takes them (in the order they first come); where
+// the user did not say where they work, not those listed by service under "What you do now".
+function nextPart(ctx, result, s) {
+  const others = result.steps.filter((step) => !step.yours && (s.setting || !step.user.length));
   if (!others.length) return [];
   const groups = new Map();
   for (const step of others) groups.set(step.who, [...(groups.get(step.who) || []), step]);
@@ -199,7 +220,7 @@ export function resultParts(result, s, told, ctx) {
     ...yoursPart(full, result, s, h),
     ...(raised ? unsurePart(full, result, h) : []),
     ...referralPart(full, result, h),
-    ...nextPart(full, result),
+    ...nextPart(full, result, s),
     ...(raised ? [] : unsurePart(full, result, h)),
     ...consentPart(full, result, h),
     ...whyPart(full, result, h),

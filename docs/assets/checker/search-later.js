@@ -106,7 +106,7 @@
     function rerank(result, query) {
       // The words typed, without the search syntax (+word, -word, word*, word~1, word^2, "…").
       var typed = words(String(query).split(/\s+/).filter(function (part) { return part.charAt(0) !== "-"; })
-        .join(" ").replace(/[~^]\d*|["+*]/g, " "));
+        .join(" ").replace(/[~^]\d*|["+*]/g, " ")).slice(0, 10);   // a pasted essay ranks by its first words
       var groups = result.items.map(function (group) {
         var items = group.map(function (item) { return [rank(item, typed), item.score, item]; }).sort(order);
         items.forEach(function (entry) { entry[2].score = entry[0]; });

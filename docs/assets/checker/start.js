@@ -1,8 +1,9 @@
 // Starts the checker's worker as early as the page allows. A classic script (not a module),
 // loaded async from the page's head (overrides/main.html), so it runs as soon as it
 // arrives, without waiting for the stylesheets (nor holding up the first paint, as a
-// script in the page's body would), before the theme's own bundle and the page's modules,
-// which keep the page busy for a while (about 100 ms on a slow machine). It only starts the worker
+// script in the page's body would): as it is small and asked for first, usually before the
+// theme's own bundle and the page's modules, which keep the page busy for a while (about
+// 100 ms on a slow machine); if not, decision-aid.js starts the worker. It only starts the worker
 // (worker.js, "snapshot" mode) and the download of the file list (bundle.json), and
 // keeps whatever the worker says until decision-aid.js takes both over. The file list
 // is never taken from the HTTP cache: a host's file times must not decide its version.
