@@ -84,6 +84,24 @@ def _read(p: m.Protocol, chosen: m.Behaviour, bands: tuple[str, ...], age: int) 
 
 
 @dataclass(frozen=True)
+class _Chosen:
+    """The behaviours chosen, as read for this child: what assess() and relevant_questions()
+    both route from, worked out once."""
+
+    reads: tuple[_Read, ...]
+    colours: frozenset[str]
+    colour: Optional[str]       # the most serious
+    flags: frozenset[str]
+
+
+def _chosen(p: m.Protocol, s: Situation, bands: tuple[str, ...]) -> _Chosen:
+    reads = tuple(_read(p, b, bands, s.age) for b in p.behaviours if b.id in s.behaviours)
+    colours = frozenset(r.assessed.colour for r in reads)
+    colour = _most_serious([c.id for c in p.colours], list(colours)) if colours else None
+    return _Chosen(reads, colours, colour, frozenset(f for r in reads for f in r.flags))
+
+
+@dataclass(frozen=True)
 class _Facts:
     """What conditions are tested against, worked out once per situation."""
 
@@ -143,9 +161,8 @@ class _Route:
     steps: tuple[m.StepRule, ...]   # made into Steps only for what is shown (this runs often)
 
 
-def _route(p: m.Protocol, s: Situation, answers: dict[str, Optional[bool]], colours: frozenset[str],
-           flags: frozenset[str], colour: Optional[str]) -> _Route:
-    facts = _Facts(s, answers, colours, flags)
+def _route(p: m.Protocol, s: Situation, answers: dict[str, Optional[bool]], chosen: _Chosen) -> _Route:
+    facts = _Facts(s, answers, chosen.colours, chosen.flags)
     applied = tuple(r for r in p.rules if _holds(r.when, facts))
     category_order = [c.id for c in p.categories]
     threshold_order = [t.id for t in p.thresholds]
@@ -153,11 +170,11 @@ def _route(p: m.Protocol, s: Situation, answers: dict[str, Optional[bool]], colo
                              [next(c.id for c in p.categories if c.assignable)])
     threshold = _most_serious(threshold_order, [r.threshold for r in applied if r.threshold] or [threshold_order[0]])
     facts = replace(facts, threshold=threshold)
-    steps = tuple(rule for rule in p.steps if _holds(rule.when, facts) and not (rule.brook_response and colour is None))
+    steps = tuple(rule for rule in p.steps if _holds(rule.when, facts) and not (rule.brook_response and chosen.colour is None))
     return _Route(category, threshold, applied, steps)
 
 
-def _answers(p: m.Protocol, s: Situation, reads: list[_Read]) -> tuple[dict[str, Optional[bool]], list[TakenAsYes]]:
+def _answers(p: m.Protocol, s: Situation, reads: tuple[_Read, ...]) -> tuple[dict[str, Optional[bool]], list[TakenAsYes]]:
     """The answers as given, with "not sure" turned to yes where a behaviour's own words say so."""
     answers: dict[str, Optional[bool]] = {q: getattr(s, q) for q in m.SITUATION_FLAGS}
     taken = []
@@ -206,16 +223,13 @@ def assess(p: m.Protocol, situation: Situation) -> Assessment:
     elif len(bands) > 1:
         notes.append(p.notes.boundary_age.format(age=s.age, bands=" and ".join(p.band(b).label for b in bands)))
 
-    reads = [_read(p, b, bands, s.age) for b in p.behaviours if b.id in s.behaviours]
+    chosen = _chosen(p, s, bands)
+    reads, colour = chosen.reads, chosen.colour
     notes += [r.note for r in reads if r.note]
-    colour_order = [c.id for c in p.colours]
-    colours = frozenset(r.assessed.colour for r in reads)
-    colour = _most_serious(colour_order, list(colours)) if colours else None
-    flags = frozenset(f for r in reads for f in r.flags)
     answers, taken = _answers(p, s, reads)
 
     def route(given: dict[str, Optional[bool]]) -> _Route:
-        return _route(p, s, given, colours, flags, colour)
+        return _route(p, s, given, chosen)
 
     base = route(answers)
     unsure = _unsure(p, answers, base, colour, s.setting, route)
@@ -261,12 +275,10 @@ def assess(p: m.Protocol, situation: Situation) -> Assessment:
     )
 
 
-def _outcome(p: m.Protocol, s: Situation, reads: list[_Read]) -> tuple:
+def _outcome(p: m.Protocol, s: Situation, chosen: _Chosen) -> tuple:
     """The route alone (category, threshold, step ids), without the "not sure" analysis."""
-    colours = frozenset(r.assessed.colour for r in reads)
-    colour = max(colours, key=[c.id for c in p.colours].index) if colours else None
-    answers, _ = _answers(p, s, reads)
-    r = _route(p, s, answers, colours, frozenset(f for x in reads for f in x.flags), colour)
+    answers, _ = _answers(p, s, chosen.reads)
+    r = _route(p, s, answers, chosen)
     return r.category, r.threshold, tuple(x.id for x in r.steps)
 
 
@@ -277,16 +289,15 @@ def relevant_questions(p: m.Protocol, situation: Situation) -> dict[str, list[st
     checker asks those (and shows the rest as not affecting this result).
     """
     s = check(situation, p)
-    bands = child_bands(p, s)
-    reads = [_read(p, b, bands, s.age) for b in p.behaviours if b.id in s.behaviours]
+    chosen = _chosen(p, s, child_bands(p, s))
     questions = [q.id for q in p.questions
-                 if len({_outcome(p, replace(s, **{q.id: v}), reads) for v in (True, False, None)}) > 1]
-    base = _outcome(p, s, reads)
+                 if len({_outcome(p, replace(s, **{q.id: v}), chosen) for v in (True, False, None)}) > 1]
+    base = _outcome(p, s, chosen)
     changing = []
     for i in p.indicators:
         toggled = tuple(x for x in s.indicators if x != i.id) if i.id in s.indicators else s.indicators + (i.id,)
         try:
-            if _outcome(p, check(replace(s, indicators=toggled), p), reads) != base:
+            if _outcome(p, check(replace(s, indicators=toggled), p), chosen) != base:
                 changing.append(i.id)
         except InvalidSituation:  # removing the only answer given
             changing.append(i.id)
