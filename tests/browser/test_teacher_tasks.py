@@ -7,6 +7,7 @@ phrases are in teacher_driver.py. Screenshots of every result go to test-output/
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,10 +30,15 @@ def width(request) -> str:
     return request.param
 
 
+@contextmanager
 def open_page(browser, viewport):
+    """A page in a context of its own (requests watched, no service worker), closed after."""
     context = browser.new_context(viewport=viewport, service_workers="block")
     watch(context)
-    return context, context.new_page()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def axe_violations(page, axe_source: str) -> list[str]:
@@ -43,19 +49,17 @@ def axe_violations(page, axe_source: str) -> list[str]:
 @pytest.fixture(scope="module")
 def checker_page(browser, base_url):
     """One checker page at phone size with Python ready, for the search tests."""
-    context, page = open_page(browser, PHONE)
-    page.goto(base_url + "check/")
-    page.evaluate("() => window.decisionAid.ready")
-    yield page
-    context.close()
+    with open_page(browser, PHONE) as page:
+        page.goto(base_url + "check/")
+        page.evaluate("() => window.decisionAid.ready")
+        yield page
 
 
 # -- the eight tasks ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("task", TASKS, ids=[t.name for t in TASKS])
 def test_a_teacher_task_from_the_home_page(browser, base_url, axe_source, task, width):
-    context, page = open_page(browser, WIDTHS[width])
-    try:
+    with open_page(browser, WIDTHS[width]) as page:
         counts = run_task(page, base_url, task)
         want = expected(task)
         mine = [s for s in want.steps if s.yours]
@@ -91,8 +95,6 @@ def test_a_teacher_task_from_the_home_page(browser, base_url, axe_source, task, 
         OUT.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(OUT / f"{task.name}-{width}.png"))
         assert axe_violations(page, axe_source) == []
-    finally:
-        context.close()
 
 
 # -- finding the behaviour -----------------------------------------------------------------
@@ -180,8 +182,7 @@ def result_for(page, base_url, situation: dict) -> None:
 
 
 def test_a_changed_answer_marks_the_result_out_of_date_and_stops_printing(browser, base_url):
-    context, page = open_page(browser, PHONE)
-    try:
+    with open_page(browser, PHONE) as page:
         result_for(page, base_url, {"age": 10, "behaviours": ["9-13-sexual-harassment"]})
         assert page.is_hidden("#hsb-stale") and page.is_enabled("#hsb-print")
         # On a phone "What happens next" starts folded; it is printed open, and folded again after.
@@ -206,28 +207,22 @@ def test_a_changed_answer_marks_the_result_out_of_date_and_stops_printing(browse
         assert page.is_enabled("#hsb-print")
         want = da.assess({"age": 10, "behaviours": ["9-13-sexual-harassment"], "police_involved": True})
         assert len(page.locator(".hsb-steps--yours > li").all()) == len([s for s in want.steps if s.yours])
-    finally:
-        context.close()
 
 
 def test_a_step_with_no_number_says_so_and_names_the_route(browser, base_url):
     situation = {"age": 10, "behaviours": ["9-13-sexual-harassment"]}
     step = next(s for s in da.assess(situation).steps if s.yours and s.contact and not s.contact.telephone)
-    context, page = open_page(browser, DESKTOP)
-    try:
+    with open_page(browser, DESKTOP) as page:
         result_for(page, base_url, situation)
         text = page.inner_text(".hsb-steps--yours")
         assert P.notes.no_telephone.format(service=step.contact.name) in text
         tel = page.locator(".hsb-steps--yours a[href^='tel:']")
         numbers = {s.contact.telephone for s in da.assess(situation).steps if s.yours and s.contact and s.contact.telephone}
         assert {t.replace(" ", "") for t in numbers} == {h.removeprefix("tel:") for h in tel.evaluate_all("as => as.map(a => a.getAttribute('href'))")}
-    finally:
-        context.close()
 
 
 def test_abbreviations_are_spelled_out_the_first_time(browser, base_url):
-    context, page = open_page(browser, PHONE)
-    try:
+    with open_page(browser, PHONE) as page:
         result_for(page, base_url, {"age": 10, "behaviours": ["9-13-sexual-harassment"]})
         expansions = page.evaluate("""() => [...document.querySelectorAll('.hsb-steps--yours abbr.hsb-abbr')]
             .map(a => [a.textContent, getComputedStyle(a, '::after').content])""")
@@ -236,14 +231,11 @@ def test_abbreviations_are_spelled_out_the_first_time(browser, base_url):
         for term, shown in expansions:
             assert glossary[term] in shown, (term, shown)
         assert len({t for t, _ in expansions}) == len(expansions), "spelled out once in each part"
-    finally:
-        context.close()
 
 
 def test_consent_is_shown_only_where_information_is_shared(browser, base_url):
     """Consent to share information (13) is for a referral: not shown with "No referral needed"."""
-    context, page = open_page(browser, PHONE)
-    try:
+    with open_page(browser, PHONE) as page:
         for situation in ({"age": 4, "behaviours": ["0-5-games-mummies-daddies-doctors"]},
                           {"age": 10, "behaviours": ["9-13-sexual-harassment"]}):
             want = da.assess(situation)
@@ -254,15 +246,12 @@ def test_consent_is_shown_only_where_information_is_shared(browser, base_url):
             assert (want.consent is None) == (want.threshold == P.thresholds[0].id)
             if not shown:
                 assert not any(c.text in page.inner_text("#hsb-result") for c in P.consent)
-    finally:
-        context.close()
 
 
 # -- the form and the pages on a phone ----------------------------------------------------
 
 def test_the_form_starts_on_the_first_screen_and_check_stays_in_reach(browser, base_url):
-    context, page = open_page(browser, PHONE)
-    try:
+    with open_page(browser, PHONE) as page:
         page.goto(base_url + "check/")
         assert page.evaluate("() => document.getElementById('hsb-age').getBoundingClientRect().bottom") <= PHONE["height"]
         page.select_option("#hsb-age", "13")   # two bands: the longest list
@@ -274,27 +263,21 @@ def test_the_form_starts_on_the_first_screen_and_check_stays_in_reach(browser, b
         assert box["y"] + box["height"] <= bar, "the focused box is not hidden under the Check bar (WCAG 2.4.11)"
         submit = page.locator("#hsb-submit").bounding_box()
         assert 0 <= submit["y"] and submit["y"] + submit["height"] <= PHONE["height"], "Check is in reach"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("path", ["timescales/", "contacts/", "glossary/", "appendix/traffic-light-tool/"])
 def test_reference_pages_fit_a_phone(browser, base_url, path):
-    context, page = open_page(browser, PHONE)
-    try:
+    with open_page(browser, PHONE) as page:
         page.goto(base_url + path)
         overflow = page.evaluate("""() => [...document.querySelectorAll('article table')]
             .filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1 || t.scrollWidth > t.clientWidth + 1)
             .map(t => t.className)""")
         assert overflow == [], "nothing is cut or scrolled sideways at 375px"
         assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
-    finally:
-        context.close()
 
 
 def test_appendix_1_jumps_to_a_band_and_keeps_the_band_in_sight(browser, base_url):
-    context, page = open_page(browser, PHONE)
-    try:
+    with open_page(browser, PHONE) as page:
         page.goto(base_url + "appendix/traffic-light-tool/")
         jumps = page.locator(".tl-jump a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
         assert jumps == [f"#band-{b.id}" for b in sorted(P.bands, key=lambda b: b.min_age)]
@@ -307,15 +290,12 @@ def test_appendix_1_jumps_to_a_band_and_keeps_the_band_in_sight(browser, base_ur
         box = page.evaluate("""() => { const ths = [...document.querySelectorAll('.tl-table thead th')]
             .filter(th => th.textContent.includes('9 to 13')); return ths[0].getBoundingClientRect().top; }""")
         assert 0 <= box - top <= 2, "the band's column header stays under the site header while its table scrolls"
-    finally:
-        context.close()
 
 
 def test_back_to_top_never_covers_text(browser, base_url, width):
     """It appears in the header band (over which the page already scrolls), clear of the
     header's title and its search."""
-    context, page = open_page(browser, WIDTHS[width])
-    try:
+    with open_page(browser, WIDTHS[width]) as page:
         page.goto(base_url + "referral/referral/")
         page.mouse.wheel(0, 2500)
         page.wait_for_timeout(300)
@@ -330,8 +310,6 @@ def test_back_to_top_never_covers_text(browser, base_url, width):
             .filter(e => hit(e.getBoundingClientRect())).map(e => e.className);
           return {inHeader: top.top >= header.top && top.bottom <= header.bottom, covered}; }""")
         assert found["inHeader"] and found["covered"] == [], found
-    finally:
-        context.close()
 
 
 def search(page, query: str) -> list[str]:
@@ -345,8 +323,7 @@ def search(page, query: str) -> list[str]:
 
 
 def test_site_search_finds_everyday_words_and_puts_the_boards_pages_last(browser, base_url):
-    context, page = open_page(browser, DESKTOP)
-    try:
+    with open_page(browser, DESKTOP) as page:
         page.goto(base_url)
         found = search(page, "strategy meeting")
         board = [n for n, path in enumerate(found) if "/board/" in path]
@@ -354,31 +331,23 @@ def test_site_search_finds_everyday_words_and_puts_the_boards_pages_last(browser
         assert protocol and (not board or min(board) > max(protocol)), found
         assert search(page, "groping")[0].endswith("/appendix/traffic-light-tool/")
         assert search(page, "DSL")[0].endswith("/glossary/")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("path", ["referral/referral/", "appendix/traffic-light-tool/", "timescales/"])
 def test_printed_pages_use_text_of_at_least_11pt(browser, base_url, path):
-    context, page = open_page(browser, DESKTOP)
-    try:
+    with open_page(browser, DESKTOP) as page:
         page.goto(base_url + path)
         page.emulate_media(media="print")
         small = page.evaluate("""() => [...document.querySelectorAll('article :is(p, li, td, th, dd)')]
             .filter(e => e.offsetParent && !e.closest('.hsb-print-header') && parseFloat(getComputedStyle(e).fontSize) < 11 * 96 / 72 - 0.01)
             .map(e => e.tagName + ': ' + e.textContent.trim().slice(0, 40))""")
         assert small == []
-    finally:
-        context.close()
 
 
 def test_the_glossary_asks_for_no_hover(browser, base_url):
-    context, page = open_page(browser, PHONE)
-    try:
+    with open_page(browser, PHONE) as page:
         page.goto(base_url + "glossary/")
         assert "hover" not in page.inner_text("article").lower()
         board = [t for t in P.glossary if t.source == "board"]
         for t in board:
             assert "Added by the board" in page.inner_text(f"tr#term-{t.term.lower()}")
-    finally:
-        context.close()

@@ -35,8 +35,7 @@ def expected_blocks(result: da.Assessment) -> dict[str, list[str]]:
 @pytest.mark.parametrize("task", TASKS, ids=[t.name for t in TASKS])
 def test_a_teacher_who_does_not_say_where_they_work(browser, base_url, axe_source, task):
     """Skipped: six taps at most, the school's steps under "What you do now", nothing lost."""
-    context, page = open_page(browser, PHONE)
-    try:
+    with open_page(browser, PHONE) as page:
         counts = run_task(page, base_url, task, say_setting=False)
         assert counts.actions <= 6, counts
         want, said = expected(task, say_setting=False), expected(task)
@@ -54,8 +53,6 @@ def test_a_teacher_who_does_not_say_where_they_work(browser, base_url, axe_sourc
             assert "did not say where you work" in page.inner_text(".hsb-setting-note")
         assert "Not said" in page.inner_text(".hsb-answers")
         assert axe_violations(page, axe_source) == []
-    finally:
-        context.close()
 
 
 def test_a_looked_after_child_keeps_the_carers_step_when_nobody_says_where_they_work(browser, base_url):
@@ -64,8 +61,7 @@ def test_a_looked_after_child_keeps_the_carers_step_when_nobody_says_where_they_
     want = da.assess(situation)
     carers = [s for s in want.steps if "other" in s.user and not s.yours]
     assert carers, "the carer's step is in the result"
-    context, page = open_page(browser, PHONE)
-    try:
+    with open_page(browser, PHONE) as page:
         page.goto(base_url + "check/")
         page.evaluate("() => window.decisionAid.ready")
         page.select_option("#hsb-age", str(situation["age"]))
@@ -81,5 +77,3 @@ def test_a_looked_after_child_keeps_the_carers_step_when_nobody_says_where_they_
         listed = service_blocks(page)["other"]
         assert [s.action for s in carers] == listed
         assert carers[0].within in page.inner_text("#hsb-result .hsb-steps--service[data-setting='other']")
-    finally:
-        context.close()
