@@ -46,7 +46,7 @@ test: setup-test
 
 # One build for the checker's figures (start-up, bytes, Lighthouse), so they describe the same site.
 bench: setup-test
-	rm -rf .cache/bench-site && $(BIN)/mkdocs build --strict -q -d .cache/bench-site
+	rm -rf .cache/bench-site && $(BIN)/mkdocs build --strict -d .cache/bench-site
 	$(BIN)/python bench/checker_startup.py --site .cache/bench-site
 	$(BIN)/python bench/site_bytes.py --site .cache/bench-site
 	$(BIN)/python bench/lighthouse.py --site .cache/bench-site
