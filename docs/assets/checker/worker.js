@@ -155,8 +155,7 @@ async function gunzip(bytes, what, retry = false) {
 // size, run count, XOR offset and length), the runs' (offset, length), then their bytes,
 // copied into `memory` (zeroed, of the size bundle.json announced).
 function unsparseInto(buffer, memory) {
-  const bytes = new Uint8Array(buffer);
-  const view = new DataView(buffer);
+  const bytes = new Uint8Array(buffer), view = new DataView(buffer);
   const bad = () => incomplete("snapshot-format", true);
   if (bytes.length < 24 || new TextDecoder().decode(bytes.subarray(0, 8)) !== "HSBSNAP2" ||
       view.getUint32(8, true) !== memory.length) throw bad();
