@@ -178,7 +178,7 @@ def cross_check(p: m.Protocol, where: dict[str, Where], problems: list[str]) -> 
             problems.append(f"{where['situation']('question', 'id', q.id)}: unknown question id; "
                             f"the questions are {_one_of(m.SITUATION_FLAGS)}.")
 
-    for field, placeholders in (("boundary_age", {"age", "bands"}), ("developmental_band", {"band", "age"}),
+    for field, placeholders in (("boundary_age", {"age", "bands"}), ("developmental_band", {"band", "age", "bands"}),
                                 ("other_band", {"behaviour", "band", "bands"}),
                                 ("listed_in_both", {"behaviour", "band", "colour"}), ("overlap_guidance", set()),
                                 ("if_yes", {"unsure", "threshold", "service"}), ("if_yes_same", {"unsure", "threshold"}),

@@ -36,10 +36,16 @@ def bands_for_age(protocol: m.Protocol, age: int) -> tuple[str, ...]:
 
 
 def child_bands(protocol: m.Protocol, situation: Situation) -> tuple[str, ...]:
-    """The bands a behaviour is read in: the age bands, or the (same or younger) developmental band."""
-    if situation.developmental_band is not None:
-        return (situation.developmental_band,)
-    return bands_for_age(protocol, situation.age)
+    """The bands a behaviour is read in: the child's age band(s), and a younger band the
+    professional says their development is like (section 5: "age and stage of development").
+
+    Both, never the younger band alone: a 15-year-old developing like a 9-year-old can
+    still be recorded as sexually exploited (an item only the 13 to 17 band lists), and
+    where the same facts are listed in both bands the more serious colour is used. So
+    saying the child's development is younger never lowers their route (hazard H14)."""
+    ages = bands_for_age(protocol, situation.age)
+    chosen = set(ages) | ({situation.developmental_band} if situation.developmental_band else set())
+    return tuple(b.id for b in protocol.bands if b.id in chosen)
 
 
 def readable_behaviours(protocol: m.Protocol, bands: tuple[str, ...]) -> list[m.Behaviour]:
@@ -217,11 +223,13 @@ def _unsure(p: m.Protocol, answers: dict[str, Optional[bool]], base: _Route, col
 def assess(p: m.Protocol, situation: Situation) -> Assessment:
     s = check(situation, p)
     notes: list[str] = []
-    bands = child_bands(p, s)
-    if s.developmental_band is not None:
-        notes.append(p.notes.developmental_band.format(band=p.band(s.developmental_band).label, age=s.age))
+    bands, own = child_bands(p, s), bands_for_age(p, s.age)
+    labels = lambda ids: " and ".join(p.band(b).label for b in ids)  # noqa: E731
+    if s.developmental_band is not None and s.developmental_band not in own:
+        notes.append(p.notes.developmental_band.format(band=p.band(s.developmental_band).label, age=s.age,
+                                                       bands=labels(own)))
     elif len(bands) > 1:
-        notes.append(p.notes.boundary_age.format(age=s.age, bands=" and ".join(p.band(b).label for b in bands)))
+        notes.append(p.notes.boundary_age.format(age=s.age, bands=labels(bands)))
 
     chosen = _chosen(p, s, bands)
     reads, colour = chosen.reads, chosen.colour

@@ -13,7 +13,8 @@ from typing import Any
 
 from decision_aid import Protocol, assess
 from decision_aid.model import Band, Behaviour, Section
-from decision_aid.rules import bands_for_age
+from decision_aid.rules import bands_for_age, child_bands
+from decision_aid.situation import Situation
 
 from .render import render
 from .traffic_light import bands_by_age
@@ -55,24 +56,30 @@ def ages(p: Protocol) -> list[int]:
     return list(range(min(b.min_age for b in p.bands), max(b.max_age for b in p.bands) + 1))
 
 
+def readings(p: Protocol) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Every set of bands a child can be read in (decision_aid.rules.child_bands: the age
+    bands, and a younger developmental band if one is said), each with a situation that
+    gives it. The development may be any band starting at or below the age (section 5)."""
+    out: dict[tuple[str, ...], dict[str, Any]] = {}
+    for age in ages(p):
+        for dev in (None, *(b.id for b in p.bands if b.min_age <= age)):
+            situation = {"age": age, **({"developmental_band": dev} if dev else {})}
+            out.setdefault(child_bands(p, Situation(**situation)), situation)
+    return dict(sorted(out.items()))
+
+
 def colours_for_bands(p: Protocol) -> dict[str, dict[str, str]]:
     """For each set of bands a child can be read in ('9-13+13-17'), the behaviours whose
     colour for that child differs from the colour they are listed in, worked out by
-    ``decision_aid`` (a linked item of the other band can be more serious: section 5).
+    ``decision_aid`` (a linked item of another band can be more serious: section 5).
 
-    The form shows each behaviour's colour in words; at an age on a boundary it must show
-    the colour the result will use, never a less serious one.
+    The form shows each behaviour's colour in words; it must show the colour the result
+    will use, never a less serious one.
     """
     out: dict[str, dict[str, str]] = {}
-    groups = {bands_for_age(p, age) for age in ages(p)} | {(b.id,) for b in p.bands}
-    for bands in sorted(groups):
-        if len(bands) == 1:
-            band = p.band(bands[0])
-            base: dict[str, Any] = {"age": band.max_age, "developmental_band": band.id}
-        else:
-            base = {"age": max(p.band(b).min_age for b in bands)}
+    for bands, situation in readings(p).items():
         for b in (b for b in p.behaviours if b.band in bands):
-            colour = assess({**base, "behaviours": [b.id]}, data=p).behaviours[0].colour
+            colour = assess({**situation, "behaviours": [b.id]}, data=p).behaviours[0].colour
             if colour != b.colour:
                 out.setdefault("+".join(bands), {})[b.id] = colour
     return out

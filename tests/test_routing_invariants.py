@@ -144,6 +144,26 @@ def test_not_saying_where_you_work_drops_no_step(behaviour, age):
         assert all(s.yours == ("any" in s.user) for s in unsaid.steps)
 
 
+SEVERITY = [c.id for c in P.colours]
+
+
+@pytest.mark.parametrize("age", range(18))
+def test_saying_the_development_is_younger_never_lowers_the_route(age):
+    """Hazard H14: a younger developmental band is read as well as the child's own age
+    band(s), never in their place. For every behaviour the child's age allows and every
+    development the form allows, the behaviour can still be chosen, and the colour,
+    threshold and category are at least those without it (at 13, "like 13 to 17" once
+    dropped the 9 to 13 reading: oral sex went from red, child protection, to green)."""
+    developments = [b.id for b in P.bands if b.min_age <= age]
+    for behaviour in (b for b in P.behaviours if b.band in da.bands_for_age(age)):
+        for answers in ({}, {"another_child_harmed": False, "child_may_be_abused": False}):
+            plain = da.assess(situation(behaviour.id, age, **answers))
+            for band in developments:
+                said = da.assess(situation(behaviour.id, age, developmental_band=band, **answers))
+                assert SEVERITY.index(said.colour) >= SEVERITY.index(plain.colour), (behaviour.id, band)
+                assert rank(said) >= rank(plain), (behaviour.id, band, answers)
+
+
 @pytest.mark.parametrize("behaviour,age", GRID)
 def test_the_headline_time_limit_never_hides_an_urgent_step(behaviour, age):
     """The headline states the time limit of the first of your steps the board marks (data:

@@ -167,10 +167,21 @@ def test_a_teenage_item_is_refused_for_a_7_year_old():
         da.assess({"age": 7, "behaviours": ["13-17-consenting-oral-penetrative-sex"]})
 
 
-def test_developmental_band_younger_replaces_the_age_bands_with_a_note():
+def test_a_younger_developmental_band_is_read_as_well_as_the_age_bands():
+    """Hazard H14: the younger band is added, never put in place of the child's own."""
     result = da.assess({"age": 15, "behaviours": ["5-9-sense-privacy-bodies"], "developmental_band": "5-9"})
-    assert result.bands == ("5-9",) and result.colour == "green"
-    assert any("development differs" in n for n in result.notes)
+    assert result.bands == ("5-9", "13-17") and result.colour == "green"
+    assert any("like a younger child" in n and "13 to 17" in n for n in result.notes)
+    # An item only the child's own band lists can still be chosen, with its route.
+    cse = da.assess({"age": 15, "behaviours": ["13-17-involvement-sexual-exploitation-trafficking"],
+                     "developmental_band": "9-13"})
+    assert cse.threshold == "child-protection"
+    # Where the same facts are listed in both, the more serious colour is used.
+    sex = da.assess({"age": 15, "behaviours": ["13-17-consenting-oral-penetrative-sex"], "developmental_band": "9-13"})
+    assert sex.colour == "red" and sex.threshold == "child-protection"
+    # At a boundary age, one of the child's own bands as "development" changes nothing.
+    at_13 = {"age": 13, "behaviours": ["13-17-consenting-oral-penetrative-sex"], "another_child_harmed": False}
+    assert da.assess({**at_13, "developmental_band": "13-17"}).threshold == da.assess(at_13).threshold == "child-protection"
 
 
 @pytest.mark.parametrize("age,band", [(5, "13-17"), (5, "9-13"), (8, "9-13"), (12, "13-17")])

@@ -32,7 +32,7 @@ def test_an_older_development_band_cannot_be_chosen(page, base_url):
     page.goto(base_url + "check/")
     page.select_option("#hsb-age", "12")
     page.select_option("#hsb-band", "5-9")
-    assert page.evaluate(SHOWN_BANDS) == ["5-9"]
+    assert page.evaluate(SHOWN_BANDS) == ["5-9", "9-13"]
     disabled = page.evaluate("() => [...document.querySelectorAll('#hsb-band option')].filter(o => o.disabled).map(o => o.value)")
     assert disabled == [b.id for b in P.bands if b.min_age > 12]
     # A younger age makes a chosen band too old: it is cleared, not kept.
@@ -40,6 +40,29 @@ def test_an_older_development_band_cannot_be_chosen(page, base_url):
     page.select_option("#hsb-band", "5-9")
     page.select_option("#hsb-age", "4")
     assert page.input_value("#hsb-band") == ""
+
+
+def test_a_younger_development_adds_its_band_to_the_list(page, base_url):
+    """Hazard H14: the younger band's behaviours are listed as well as the child's own, each
+    with the colour the result will use, and the result is decision_aid's."""
+    page.goto(base_url + "check/")
+    page.evaluate("() => window.decisionAid.ready")
+    page.select_option("#hsb-age", "15")
+    page.select_option("#hsb-band", "9-13")
+    assert page.evaluate(SHOWN_BANDS) == ["9-13", "13-17"]
+    offered = set(page.evaluate("""() => [...document.querySelectorAll('.hsb-option')]
+        .filter(li => !li.hidden).map(li => li.querySelector('input').value)"""))
+    assert offered == {b.id for b in P.behaviours if b.band in ("9-13", "13-17")}
+    behaviour = "13-17-consenting-oral-penetrative-sex"
+    situation = {"age": 15, "developmental_band": "9-13", "behaviours": [behaviour]}
+    expected = da.assess(situation)
+    assert expected.colour == "red" and P.behaviour(behaviour).colour != "red"
+    label = page.locator(f'label[for="hsb-b-{behaviour}"] .hsb-colour-word')
+    assert label.inner_text().strip() == expected.behaviours[0].colour_label
+    page.check(f'input[value="{behaviour}"]')
+    page.click("#hsb-submit")
+    page.wait_for_selector("#hsb-result:not([hidden])")
+    assert expected.threshold_label in page.inner_text("#hsb-result")
 
 
 def test_not_sure_is_shown_with_what_yes_would_change(page, base_url):

@@ -75,8 +75,9 @@ export function startChecker(root, siteRoot) {
 
   // -- behaviours: the bands that apply, narrowed by the words typed ----------------
 
-  // Section 5: a behaviour is read only in the child's own band(s), or a younger
-  // developmental band; an older one is not offered (decision_aid refuses it too).
+  // Section 5: a behaviour is read in the child's own band(s), and in a younger band
+  // their development is like (decision_aid.rules.child_bands); an older one is not
+  // offered (decision_aid refuses it too).
   function limitDevelopment() {
     const age = ui.age.value === "" ? null : Number(ui.age.value);
     for (const option of ui.band.options) {
@@ -87,8 +88,8 @@ export function startChecker(root, siteRoot) {
   }
 
   function bandsShown() {
-    if (ui.band.value) return [ui.band.value];
-    return ui.age.value === "" ? [] : data.bandsByAge[ui.age.value] || [];
+    const own = ui.age.value === "" ? [] : data.bandsByAge[ui.age.value] || [];
+    return data.bandOrder.filter((b) => own.includes(b) || b === ui.band.value);
   }
 
   // Once there is a list of behaviours to scroll through, "Check" stays in reach in a bar
