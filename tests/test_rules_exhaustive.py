@@ -184,6 +184,29 @@ def test_a_younger_developmental_band_is_read_as_well_as_the_age_bands():
     assert da.assess({**at_13, "developmental_band": "13-17"}).threshold == da.assess(at_13).threshold == "child-protection"
 
 
+@pytest.mark.parametrize("behaviour,age,answers,question", [
+    ("0-5-sexual-behaviour-between-young", 4, {}, "another_child_harmed"),
+    ("5-9-engaging-mutual-masturbation", 7, {}, "another_child_harmed"),
+    ("13-17-sexual-contact-others-where", 14, {"another_child_harmed": False}, "child_may_be_abused"),
+])
+def test_what_a_behaviours_own_words_say_is_taken_as_yes_unless_answered_no(behaviour, age, answers, question):
+    """Hazard H5: a red act "between young children", "mutual" masturbation and sexual contact
+    with someone much older (the search words lead a victim there) say in their own words
+    that another child took part, or that the child may be being abused (the board's flags;
+    with may-be-victim, the behaviour itself is taken as the evidence, whatever the answer)."""
+    unsure = da.assess({"age": age, "behaviours": [behaviour], **answers})
+    said_no = da.assess({"age": age, "behaviours": [behaviour], **answers, question: False})
+    yes = da.assess({"age": age, "behaviours": [behaviour], **answers, question: True})
+    assert question in {t.question for t in unsure.taken_as_yes}
+    assert (unsure.threshold, [s.id for s in unsure.steps]) == (yes.threshold, [s.id for s in yes.steps])
+    assert question not in {t.question for t in said_no.taken_as_yes}
+    if question == "another_child_harmed":
+        assert "refer-victim-and-child" in {s.id for s in unsure.steps}
+    else:   # the board's may-be-victim mark: the behaviour itself is the evidence (section 7)
+        assert unsure.threshold == said_no.threshold == "child-protection"
+        assert "behaviour-suggests-child-is-a-victim" in {r.rule for r in said_no.reasons if r.source == "board"}
+
+
 @pytest.mark.parametrize("age,band", [(5, "13-17"), (5, "9-13"), (8, "9-13"), (12, "13-17")])
 def test_an_older_developmental_band_is_refused(age, band):
     with pytest.raises(da.InvalidSituation, match="older than the child"):
