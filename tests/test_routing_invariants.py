@@ -144,6 +144,28 @@ def test_not_saying_where_you_work_drops_no_step(behaviour, age):
         assert all(s.yours == ("any" in s.user) for s in unsaid.steps)
 
 
+# The steps that pass a concern on now: a referral, a discussion with the designated
+# safeguarding lead or a notification of the allocated social worker or CSSW.
+PASSES_ON = {"discuss-with-designated-safeguarding-lead", "urgent-child-protection-referral", "e-caf-referral",
+             "home-authority-referral", "urgent-child-protection-referral-home-authority", "refer-victim-and-child",
+             "open-case-social-worker", "looked-after-notify", "looked-after-tell-social-worker",
+             "looked-after-placement-services", "school-information-sharing", "custody-discuss-release-with-mash"}
+
+
+@pytest.mark.parametrize("behaviour,age", GRID)
+def test_above_no_referral_every_service_is_told_whom_to_tell(behaviour, age):
+    """Hazard H15: whatever the child's situation, a professional in any setting whose result
+    is above "No referral needed" has a step of their own that passes the concern on (for a
+    looked-after child, a health worker was once told only to "report further incidents")."""
+    for answers in ({}, {"looked_after": True}, {"looked_after": True, "known_to_cssw": False},
+                    {"known_to_cssw": True}, {"lives_in_other_authority": True},
+                    {"another_child_harmed": False, "child_may_be_abused": False}, {"release_from_custody": True}):
+        for setting in P.settings:
+            result = da.assess(situation(behaviour, age, setting=setting.id, **answers))
+            if result.threshold != "none":
+                assert {s.id for s in result.steps if s.yours} & PASSES_ON, (setting.id, answers, result.threshold)
+
+
 SEVERITY = [c.id for c in P.colours]
 
 
