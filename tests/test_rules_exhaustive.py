@@ -60,6 +60,8 @@ def expected(colour: str, flags: set[str], indicators: tuple[str, ...], answers:
              "red": ("abusive", "child-in-need")}[colour]       # red without victim: board, at least CIN
     if indicators:
         route = at_least(route, "inappropriate", "early-help")                  # section 4, 7
+    if {"interferes-with-development", "emotional-distress"} & set(indicators):
+        route = at_least(route, "problematic", "child-in-need")                # section 4's definition, 7 (board)
     if "coercion" in indicators:
         route = at_least(route, "abusive", "child-in-need")                    # section 4 (board threshold)
     if "another_child_harmed" in yes:
