@@ -180,7 +180,7 @@ def cross_check(p: m.Protocol, where: dict[str, Where], problems: list[str]) -> 
 
     for field, placeholders in (("boundary_age", {"age", "bands"}), ("developmental_band", {"band", "age", "bands"}),
                                 ("other_band", {"behaviour", "band", "bands"}),
-                                ("listed_in_both", {"behaviour", "band", "colour"}), ("overlap_guidance", set()),
+                                ("listed_in_both", {"behaviour", "band", "colour", "reason"}), ("overlap_guidance", set()),
                                 ("if_yes", {"unsure", "threshold", "service"}), ("if_yes_same", {"unsure", "threshold"}),
                                 ("taken_as_yes", {"question", "behaviour"}), ("interpretation", {"reason"}),
                                 ("no_telephone", {"service"}), ("no_match", set())):

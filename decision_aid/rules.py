@@ -80,8 +80,9 @@ def _read(p: m.Protocol, chosen: m.Behaviour, bands: tuple[str, ...], age: int) 
     used = max(candidates, key=lambda b: (severity[b.colour], b.id == chosen.id))
     note = None
     if len(candidates) > 1:
+        link = next(g for g in p.same_facts if chosen.id in g.behaviours)   # the board's, with its reason
         note = p.notes.listed_in_both.format(behaviour=chosen.text, band=p.band(used.band).label,
-                                             colour=p.colour(used.colour).label)
+                                             colour=p.colour(used.colour).label, reason=link.reason)
     # A flag describes the facts, whatever the band: keep the flags of every wording read.
     flags = frozenset(f for b in (chosen, *candidates) for f in b.flags)
     return _Read(AssessedBehaviour(id=chosen.id, text=chosen.text, band=used.band, colour=used.colour,

@@ -162,6 +162,9 @@ def test_consenting_sex_at_13_is_read_with_the_9_to_13_red():
     child = da.assess({"age": 13, "behaviours": ["9-13-sexual-activity-oral-sex"]})
     assert teen.colour == child.colour == "red" and teen.threshold == child.threshold == "child-protection"
     assert any("whichever wording" in n for n in teen.notes)
+    # The link is the board's: the note says so, with the board's reason.
+    reason = next(g.reason for g in P.same_facts if "9-13-sexual-activity-oral-sex" in g.behaviours)
+    assert any("board links" in n and reason in n for n in teen.notes)
 
 
 def test_a_teenage_item_is_refused_for_a_7_year_old():
