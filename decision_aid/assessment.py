@@ -64,7 +64,8 @@ class Reason:
 
 @dataclass(frozen=True)
 class TakenAsYes:
-    """An unanswered question answered by a behaviour's own words (e.g. "forcing other children")."""
+    """An unanswered question answered by the own words of a behaviour (e.g. "forcing other
+    children") or an indicator ("between children of divergent ages"): ``behaviour`` is its id."""
 
     question: str
     behaviour: str

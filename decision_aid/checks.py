@@ -135,6 +135,10 @@ def cross_check(p: m.Protocol, where: dict[str, Where], problems: list[str]) -> 
         for f in b.flags:
             if f not in flag_ids:
                 problems.append(f"{loc}: flag '{f}' is not one of {_one_of(flag_ids)}.")
+    for i in p.indicators:
+        for f in i.flags:
+            if f not in flag_ids:
+                problems.append(f"{where['harm']('indicator', 'id', i.id)}: flag '{f}' is not one of {_one_of(flag_ids)}.")
     covered = {r.when.colour for r in p.rules}
     for c in p.colours:
         if c.id not in covered:

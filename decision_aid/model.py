@@ -128,6 +128,9 @@ class Indicator:
     id: str
     text: str
     question: str
+    # The board's marks (traffic_light.toml [[flag]]) where the indicator's own words give
+    # an answer ("between children": another child took part), as on behaviours.
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -182,17 +182,20 @@ def _route(p: m.Protocol, s: Situation, answers: dict[str, Optional[bool]], chos
 
 
 def _answers(p: m.Protocol, s: Situation, reads: tuple[_Read, ...]) -> tuple[dict[str, Optional[bool]], list[TakenAsYes]]:
-    """The answers as given, with "not sure" turned to yes where a behaviour's own words say so."""
+    """The answers as given, with "not sure" turned to yes where the own words of a behaviour
+    (or of an indicator) chosen say so."""
     answers: dict[str, Optional[bool]] = {q: getattr(s, q) for q in m.SITUATION_FLAGS}
     taken = []
-    for r in reads:
-        for flag in sorted(r.flags):
+    marked = [(r.assessed.id, r.assessed.text, r.flags) for r in reads]
+    marked += [(i.id, i.text, i.flags) for i in p.indicators if i.id in s.indicators]
+    for source, text, flags in marked:
+        for flag in sorted(flags):
             question = p.flag(flag).implies
             if question and answers[question] is None:
                 answers[question] = True
-                taken.append(TakenAsYes(question=question, behaviour=r.assessed.id, flag=flag,
+                taken.append(TakenAsYes(question=question, behaviour=source, flag=flag,
                                         note=p.notes.taken_as_yes.format(question=p.question(question).question,
-                                                                         behaviour=r.assessed.text)))
+                                                                         behaviour=text)))
     return answers, taken
 
 

@@ -30,6 +30,12 @@ def test_misspelt_colour(data):
     assert "colour 'rad' is not one of green, amber, red" in message
 
 
+
+def test_an_unknown_flag_on_an_indicator_is_refused(data):
+    edit(data, "harm.toml", 'flags = ["towards-another-child"]', 'flags = ["towards-another-kid"]')
+    message = problems(data)
+    assert "indicator 'divergent-ages'" in message and "flag 'towards-another-kid' is not one of" in message
+
 def test_misspelt_band(data):
     edit(data, "traffic_light.toml", 'id = "9-13-need-privacy"\nband = "9-13"', 'id = "9-13-need-privacy"\nband = "9-12"')
     assert "behaviour '9-13-need-privacy'" in (m := problems(data)) and "band '9-12' is not one of 0-5, 5-9, 9-13, 13-17" in m

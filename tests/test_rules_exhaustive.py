@@ -53,7 +53,8 @@ def at_least(current: tuple[str, str], category: str | None, threshold: str | No
 def expected(colour: str, flags: set[str], indicators: tuple[str, ...], answers: dict) -> tuple[str, str]:
     """The route the protocol gives (sections 4, 6.2, 7, 8.4, 9.5, 10), answers already settled."""
     yes = {q for q, a in answers.items() if a is True}
-    for flag in flags:                       # a behaviour's own words answer its question unless "no"
+    marks = set(flags) | {f for i in P.indicators if i.id in indicators for f in i.flags}
+    for flag in marks:                       # a behaviour's (indicator's) own words answer its question unless "no"
         if flag in IMPLIES and answers.get(IMPLIES[flag]) is None:
             yes.add(IMPLIES[flag])
     route = {"green": ("expected", "none"), "amber": ("problematic", "child-in-need"),
@@ -210,6 +211,15 @@ def test_what_a_behaviours_own_words_say_is_taken_as_yes_unless_answered_no(beha
     else:   # the board's may-be-victim mark: the behaviour itself is the evidence (section 7)
         assert unsure.threshold == said_no.threshold == "child-protection"
         assert "behaviour-suggests-child-is-a-victim" in {r.rule for r in said_no.reasons if r.source == "board"}
+
+
+def test_between_children_of_divergent_ages_takes_another_child_as_involved_unless_answered_no():
+    """Hazard H5: the indicator's own words ("between children") answer the question, as a
+    behaviour's do; with coercion or a power imbalance towards another child, child protection."""
+    base = {"age": 12, "behaviours": ["9-13-consensual-kissing-hugging-holding"], "indicators": ["divergent-ages"]}
+    unsure, no = da.assess(base), da.assess({**base, "another_child_harmed": False})
+    assert [(t.question, t.behaviour) for t in unsure.taken_as_yes] == [("another_child_harmed", "divergent-ages")]
+    assert unsure.threshold == "child-protection" and no.threshold == "early-help" and not no.taken_as_yes
 
 
 @pytest.mark.parametrize("age,band", [(5, "13-17"), (5, "9-13"), (8, "9-13"), (12, "13-17")])
