@@ -17,13 +17,14 @@ from .render import render
 
 
 def board_interpretations(p: Protocol) -> str:
-    """Every rule, step and behaviour mark that is the board's reading rather than the protocol's text."""
+    """Every rule, step and behaviour (or indicator) mark that is the board's reading rather than the protocol's text."""
     return render(
         "interpretations.md",
         rules=[r for r in p.rules if r.provenance.interpretation],
         steps=[s for s in p.steps if s.provenance.interpretation],
         flags=[f for f in p.flags if f.provenance.interpretation],
         marked={f.id: [b for b in p.behaviours if f.id in b.flags] for f in p.flags},
+        marked_indicators={f.id: [i for i in p.indicators if f.id in i.flags] for f in p.flags},
         thresholds={t.id: t.label for t in p.thresholds},
         links=len(p.same_facts),
         cites=lambda refs: cites(p, refs),

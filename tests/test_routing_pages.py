@@ -27,6 +27,10 @@ def test_the_interpretations_page_lists_every_board_entry(built_site):
         assert entry.provenance.reason in page, getattr(entry, "id", None)
     for rule in (r for r in P.rules if r.provenance.interpretation):
         assert rule.id in page
+    # Every item the board marked, behaviours and indicators alike.
+    for marked in (*P.behaviours, *P.indicators):
+        if marked.flags:
+            assert marked.text in page, marked.id
     assert "Not sure" in page or "not sure" in page
 
 
