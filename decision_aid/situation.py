@@ -109,6 +109,12 @@ def _ids(value: Any, what: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value))
 
 
+def developments(protocol: m.Protocol, age: int) -> tuple[str, ...]:
+    """The developmental bands accepted at ``age``: the child's own band or a younger one.
+    An older band would read the behaviour against older children's norms: less protective (section 5)."""
+    return tuple(b.id for b in protocol.bands if b.min_age <= age)
+
+
 def check(situation: Situation, protocol: m.Protocol) -> Situation:
     """Return the situation normalised (ids de-duplicated, age an int) or raise InvalidSituation."""
     age = check_age(situation.age)
@@ -130,9 +136,8 @@ def check(situation: Situation, protocol: m.Protocol) -> Situation:
     band_ids = [b.id for b in protocol.bands]
     if band is not None and band not in band_ids:
         raise InvalidSituation(f"Unknown developmental band {describe(band)}. The age bands of the traffic light tool are: {', '.join(band_ids)}.")
-    if band is not None and protocol.band(band).min_age > age:
-        # An older band would read the child's behaviour against older children's norms: less protective.
-        own = " or ".join(b.label for b in protocol.bands if b.min_age <= age)
+    if band is not None and band not in developments(protocol, age):
+        own = " or ".join(protocol.band(b).label for b in developments(protocol, age))
         raise InvalidSituation(
             f"A developmental band older than the child cannot be used: {protocol.band(band).label} starts above "
             f"age {age}. Choose the child's own band or a younger one ({own}), for a child whose development "

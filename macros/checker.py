@@ -13,8 +13,8 @@ from typing import Any
 
 from decision_aid import Protocol, assess
 from decision_aid.model import Band, Behaviour, Section
-from decision_aid.rules import bands_for_age, child_bands
-from decision_aid.situation import Situation
+from decision_aid.rules import child_bands
+from decision_aid.situation import Situation, developments
 
 from .render import render
 from .traffic_light import bands_by_age
@@ -56,15 +56,20 @@ def ages(p: Protocol) -> list[int]:
     return list(range(min(b.min_age for b in p.bands), max(b.max_age for b in p.bands) + 1))
 
 
+def bands_for(p: Protocol) -> dict[int, dict[str, tuple[str, ...]]]:
+    """For each age, and each development decision_aid accepts at that age ("" for not
+    said; an older band is refused: section 5), the bands the child is read in
+    (decision_aid.rules.child_bands): what the form lists, and which developments it offers."""
+    return {age: {dev or "": child_bands(p, Situation(age=age, developmental_band=dev))
+                  for dev in (None, *developments(p, age))} for age in ages(p)}
+
+
 def readings(p: Protocol) -> dict[tuple[str, ...], dict[str, Any]]:
-    """Every set of bands a child can be read in (decision_aid.rules.child_bands: the age
-    bands, and a younger developmental band if one is said), each with a situation that
-    gives it. The development may be any band starting at or below the age (section 5)."""
+    """Every set of bands a child can be read in, each with a situation that gives it."""
     out: dict[tuple[str, ...], dict[str, Any]] = {}
-    for age in ages(p):
-        for dev in (None, *(b.id for b in p.bands if b.min_age <= age)):
-            situation = {"age": age, **({"developmental_band": dev} if dev else {})}
-            out.setdefault(child_bands(p, Situation(**situation)), situation)
+    for age, by_development in bands_for(p).items():
+        for dev, bands in by_development.items():
+            out.setdefault(bands, {"age": age, **({"developmental_band": dev} if dev else {})})
     return dict(sorted(out.items()))
 
 
@@ -97,7 +102,7 @@ def required_note(p: Protocol, field: str) -> str:
 def checker_data(p: Protocol) -> dict[str, Any]:
     """What the page script needs besides the form: all of it from data, none of it a rule.
 
-    ``bandsByAge`` and ``colourForBands`` are worked out here by ``decision_aid`` so the
+    ``bandsFor`` and ``colourForBands`` are worked out here by ``decision_aid`` so the
     form can show the behaviours for an age, and their colour for this child, before
     Python has started in the browser. Anything ordered is a list: the page's JSON has
     its object keys sorted as text.
@@ -106,7 +111,7 @@ def checker_data(p: Protocol) -> dict[str, Any]:
         "protocolVersion": p.document.current.number,
         "documentTitle": p.document.title,
         "board": p.document.board,
-        "bandsByAge": {str(age): list(bands_for_age(p, age)) for age in ages(p)},
+        "bandsFor": {str(age): {dev: list(bands) for dev, bands in by.items()} for age, by in bands_for(p).items()},
         "bandOrder": [b.id for b in bands_by_age(p)],
         "bands": {b.id: {"label": b.label} for b in p.bands},
         "colourOrder": [c.id for c in p.colours],

@@ -27,6 +27,7 @@ import pytest
 
 import decision_aid as da
 from decision_aid.loader import FILES
+from decision_aid.rules import child_bands
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -98,8 +99,10 @@ def test_the_data_block_links_every_cited_section_and_lists_the_bands_for_every_
     for ref in cited:
         section = P.section(ref)
         assert data["sections"][ref]["url"] == checker.page_url(section.page) + "#" + section.anchor
-    for age, bands in data["bandsByAge"].items():
-        assert bands == da.bands_for_age(int(age))
+    for age, by_development in data["bandsFor"].items():
+        assert by_development[""] == da.bands_for_age(int(age))
+        for dev, bands in by_development.items():
+            assert bands == list(child_bands(P, da.Situation(age=int(age), developmental_band=dev or None)))
     assert data["protocolVersion"] == P.document.current.number
     for c in P.colours:
         assert data["colours"][c.id] == {"label": c.label, "background": c.background, "text": c.text}

@@ -75,21 +75,24 @@ export function startChecker(root, siteRoot) {
 
   // -- behaviours: the bands that apply, narrowed by the words typed ----------------
 
-  // Section 5: a behaviour is read in the child's own band(s), and in a younger band
-  // their development is like (decision_aid.rules.child_bands); an older one is not
-  // offered (decision_aid refuses it too).
+  // Section 5: which developments an age allows, and the bands a child is then read in,
+  // come from decision_aid (data.bandsFor: its own band(s), and a younger band their
+  // development is like; an older one is not offered).
+  const bandsForAge = () => (ui.age.value === "" ? null : data.bandsFor[ui.age.value] || {});
+
   function limitDevelopment() {
-    const age = ui.age.value === "" ? null : Number(ui.age.value);
+    const allowed = bandsForAge();
     for (const option of ui.band.options) {
       if (!option.value) continue;
-      option.disabled = age !== null && Number(option.dataset.minAge) > age;
+      option.disabled = allowed !== null && !(option.value in allowed);
       if (option.disabled && option.selected) ui.band.value = "";
     }
   }
 
   function bandsShown() {
-    const own = ui.age.value === "" ? [] : data.bandsByAge[ui.age.value] || [];
-    return data.bandOrder.filter((b) => own.includes(b) || b === ui.band.value);
+    const allowed = bandsForAge();
+    if (allowed === null) return ui.band.value ? [ui.band.value] : [];
+    return allowed[ui.band.value] || [];
   }
 
   // Once there is a list of behaviours to scroll through, "Check" stays in reach in a bar
